@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+
+	"till/assets"
+	"till/cmd/till/config"
+	"till/store"
+	"till/store/catalog"
+	"till/store/money"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+func runImport(g globals, args []string, stderr io.Writer) error {
+	rest, err := subFlags("import", &g, args, stderr, nil)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return errors.New("usage: till import [flags] FILE.csv")
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(rest[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	db, err := g.openDB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := importCatalog(db, f, cfg, func(stage string, done int) {
+		fmt.Fprintf(stderr, "\r%s %d items…", stage, done)
+	})
+	fmt.Fprintln(stderr)
+	if err != nil {
+		var ie *catalog.ImportError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("%s: nothing was imported:\n%w", rest[0], err)
+		}
+		return err
+	}
+	fmt.Fprintf(stderr, "Imported %d items from %s into %s\n", n, rest[0], db.Path())
+	return nil
+}
+
+// importCatalog validates the whole file, then replaces the catalog in one
+// transaction, so a file with a bad row changes nothing.
+func importCatalog(db *store.DB, r io.Reader, cfg config.Config, progress func(stage string, done int)) (int, error) {
+	classes := map[string]bool{}
+	for c := range cfg.Tax.Rates {
+		classes[c] = true
+	}
+	items, err := catalog.ReadCSV(r, catalog.Options{
+		Currency: cfg.Currency, TaxClasses: classes,
+		Progress: func(n int) { progress("read", n) },
+	})
+	if err != nil {
+		return 0, err
+	}
+	if err := db.ReplaceCatalog(items, func(n int) { progress("saved", n) }); err != nil {
+		return 0, err
+	}
+	return len(items), nil
+}
+
+// loadDemoCatalog fills an empty demo database with the demo catalog.
+func loadDemoCatalog(db *store.DB, cfg config.Config) error {
+	n, err := db.CatalogSize()
+	if err != nil || n > 0 {
+		return err
+	}
+	_, err = importCatalog(db, bytes.NewReader(assets.DemoCatalog), cfg, func(string, int) {})
+	return err
+}
+
+// saleJSON is the documented shape of `till sales --json`.
+type saleJSON struct {
+	ID        string       `json:"id"`
+	Number    uint64       `json:"number"`
+	Completed string       `json:"completed"`
+	Currency  string       `json:"currency"`
+	Total     money.Amount `json:"total"`
+	Tax       money.Amount `json:"tax"`
+	Lines     []lineJSON   `json:"lines"`
+	Tenders   []tenderJSON `json:"tenders"`
+}
+
+type lineJSON struct {
+	SKU    string       `json:"sku"`
+	Name   string       `json:"name"`
+	Qty    int64        `json:"qty"`
+	Unit   string       `json:"unit"`
+	Amount money.Amount `json:"amount"`
+}
+
+type tenderJSON struct {
+	Method    string       `json:"method"`
+	Amount    money.Amount `json:"amount"`
+	Tendered  money.Amount `json:"tendered,omitempty"`
+	Change    money.Amount `json:"change,omitempty"`
+	Status    string       `json:"status"`
+	Provider  string       `json:"provider,omitempty"`
+	Reference string       `json:"reference,omitempty"`
+}
+
+func toJSON(s *sale.Sale) saleJSON {
+	out := saleJSON{
+		ID: s.ID, Number: s.Number, Completed: s.Completed.Format("2006-01-02T15:04:05Z07:00"),
+		Currency: s.Currency, Total: s.Total, Tax: s.Tax,
+		Lines: []lineJSON{}, Tenders: []tenderJSON{},
+	}
+	for _, l := range s.ActiveLines() {
+		unit := "each"
+		if l.Weighed {
+			unit = "g"
+		}
+		out.Lines = append(out.Lines, lineJSON{SKU: l.SKU, Name: l.Name, Qty: l.Qty, Unit: unit, Amount: l.Amount()})
+	}
+	for _, t := range s.Tenders {
+		out.Tenders = append(out.Tenders, tenderJSON{
+			Method: t.Method, Amount: t.Amount, Tendered: t.Tendered, Change: t.Change,
+			Status: t.Status, Provider: t.Provider, Reference: t.Reference,
+		})
+	}
+	return out
+}
+
+func runSales(g globals, args []string, stdout, stderr io.Writer) error {
+	var asJSON bool
+	if _, err := subFlags("sales", &g, args, stderr, func(fs *flag.FlagSet) {
+		fs.BoolVar(&asJSON, "json", false, "print JSON (amounts in integer minor units)")
+	}); err != nil {
+		return err
+	}
+	db, err := g.openDB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sales, err := db.Sales()
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		out := make([]saleJSON, 0, len(sales))
+		for _, s := range sales {
+			out = append(out, toJSON(s))
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "Receipt\tCompleted\tLines\tTotal\tTenders\t")
+	for _, s := range sales {
+		methods := ""
+		for i, t := range s.Tenders {
+			if i > 0 {
+				methods += "+"
+			}
+			methods += sanitize.Text(t.Method)
+		}
+		fmt.Fprintf(tw, "%06d\t%s\t%d\t%s %s\t%s\t\n", s.Number, s.Completed.Local().Format("2006-01-02 15:04"),
+			len(s.ActiveLines()), s.Currency, cfg.Currency.Format(s.Total), methods)
+	}
+	return tw.Flush()
+}

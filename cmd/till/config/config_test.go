@@ -1,0 +1,107 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"till/store/barcode"
+	"till/store/sale"
+)
+
+func TestEmbeddedDefaultIsValid(t *testing.T) {
+	c, err := Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Currency.Code != "TWD" || c.Currency.Exponent != 2 {
+		t.Errorf("currency = %+v", c.Currency)
+	}
+	if c.Tax.Mode != sale.TaxInclusive || c.Tax.Rates["standard"] != 500 || c.Tax.Rates["zero"] != 0 {
+		t.Errorf("tax = %+v", c.Tax)
+	}
+	if len(c.Embedded) != 2 || c.Embedded[1].Kind != barcode.EmbeddedWeight {
+		t.Errorf("embedded rules = %+v", c.Embedded)
+	}
+}
+
+const minimal = `
+[money]
+currency = "JPY"
+[tax]
+mode = "exclusive"
+[tax.rates]
+standard = 8
+reduced = 7.5
+`
+
+func TestMinimalFile(t *testing.T) {
+	c, err := Parse([]byte(minimal), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Currency.Exponent != 0 || c.Tax.Rates["reduced"] != 750 || c.StoreName != "till" {
+		t.Errorf("config = %+v", c)
+	}
+}
+
+func TestErrorsNameTheKey(t *testing.T) {
+	cases := map[string]string{
+		"[money]\n[tax]\nmode='inclusive'\n[tax.rates]\na=1\n":                                                          "money.currency: required key is missing",
+		"[money]\ncurrency='TWD'\n[tax.rates]\na=1\n":                                                                   "tax.mode: required key is missing",
+		"[money]\ncurrency='TWD'\n[tax]\nmode='inclusive'\n":                                                            "tax.rates: required key is missing",
+		minimal + "[stor]\nname='x'\n":                                                                                  "stor",
+		minimal + "[store]\nnmae='x'\n":                                                                                 "store.nmae: unknown key",
+		strings.Replace(minimal, `"JPY"`, `"XXQ"`, 1):                                                                   "money.currency",
+		strings.Replace(minimal, `"exclusive"`, `"sometimes"`, 1):                                                       "tax.mode",
+		strings.Replace(minimal, "= 8", "= 120", 1):                                                                     "rate 120% is outside",
+		strings.Replace(minimal, "= 8", "= 8.125", 1):                                                                   "more than two decimals",
+		strings.Replace(minimal, "= 8", `= "8"`, 1):                                                                     "number of percent",
+		minimal + "[[barcode.embedded]]\nprefix='20'\nkind='volume'\n":                                                  "barcode.embedded[1].kind",
+		minimal + "[[barcode.embedded]]\nprefix='19'\nkind='price'\n":                                                   "barcode.embedded[1]",
+		minimal + "[[barcode.embedded]]\nprefix='20'\nkind='price'\ndecimals=2\n":                                       "barcode.embedded[1].decimals",
+		minimal + "[[barcode.embedded]]\nprefix='20'\nkind='price'\n[[barcode.embedded]]\nprefix='20'\nkind='weight'\n": "barcode.embedded",
+		minimal + "[scanner]\nsource='bluetooth:x'\n":                                                                   "scanner.source",
+		"[money\ncurrency='TWD'":                                                                                        "x.toml",
+		"[money]\ncurrency=5\n":                                                                                         "money.currency",
+	}
+	for in, want := range cases {
+		_, err := Parse([]byte(in), "x.toml")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("config %q: error %v, want it to mention %q", in, err, want)
+		}
+	}
+}
+
+func TestLoadPrefersTheGivenPath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "till.toml")
+	if err := os.WriteFile(path, []byte(minimal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil || c.Currency.Code != "JPY" || c.Source != path {
+		t.Fatalf("Load(%s) = %+v, %v", path, c, err)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml")); err == nil {
+		t.Error("a missing --config file must be an error")
+	}
+}
+
+func TestLoadFallsBackToXDGThenEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	c, err := Load("")
+	if err != nil || c.Currency.Code != "TWD" {
+		t.Fatalf("no file: %+v, %v", c, err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "till"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "till", "config.toml"), []byte(minimal), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Load(""); err != nil || c.Currency.Code != "JPY" {
+		t.Fatalf("XDG file: %+v, %v", c, err)
+	}
+}

@@ -1,0 +1,131 @@
+// Command till is a full-screen terminal point-of-sale checkout.
+//
+//	till [flags]                 run the checkout
+//	till import [flags] FILE.csv replace the catalog with a CSV file
+//	till sales [--json] [flags]  list completed sales
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/adrg/xdg"
+
+	"till/cmd/till/config"
+	"till/store"
+)
+
+const usage = `till: a terminal point-of-sale checkout
+
+Usage:
+  till [flags]                   run the checkout
+  till --demo                    run on the demo catalog (no setup needed)
+  till import [flags] FILE.csv   replace the catalog with FILE.csv
+  till sales [--json] [flags]    list completed sales
+
+Flags:
+`
+
+// globals are the flags every subcommand takes.
+type globals struct {
+	configPath string
+	dbPath     string
+	demo       bool
+	scanner    string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.configPath, "config", "", "configuration `file` (default $XDG_CONFIG_HOME/till/config.toml, else built in)")
+	fs.StringVar(&g.dbPath, "db", "", "database `file` (default $XDG_DATA_HOME/till/till.db, or demo.db with --demo)")
+	fs.BoolVar(&g.demo, "demo", false, "use the built-in configuration and demo catalog")
+	fs.StringVar(&g.scanner, "scanner", "", "scanner `source`: serial:/dev/ttyACM0[?baud=9600] or file:/path/to/fifo")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var g globals
+	fs := flag.NewFlagSet("till", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage(err)
+	}
+	rest := fs.Args()
+	var err error
+	switch {
+	case len(rest) == 0:
+		err = runTUI(g)
+	case rest[0] == "import":
+		err = runImport(g, rest[1:], stderr)
+	case rest[0] == "sales":
+		err = runSales(g, rest[1:], stdout, stderr)
+	case rest[0] == "help":
+		fs.Usage()
+		return 0
+	default:
+		fmt.Fprintf(stderr, "till: unknown command %q\n\n", rest[0])
+		fs.Usage()
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "till:", err)
+		return 1
+	}
+	return 0
+}
+
+func exitUsage(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
+}
+
+// subFlags parses a subcommand's own flags; the global ones are accepted
+// after the subcommand too.
+func subFlags(name string, g *globals, args []string, stderr io.Writer, extra func(*flag.FlagSet)) ([]string, error) {
+	fs := flag.NewFlagSet("till "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return fs.Args(), nil
+}
+
+func (g globals) config() (config.Config, error) {
+	if g.demo && g.configPath == "" {
+		return config.Embedded()
+	}
+	return config.Load(g.configPath)
+}
+
+// openDB opens the database the flags name, or the XDG default.
+func (g globals) openDB() (*store.DB, error) {
+	path := g.dbPath
+	if path == "" {
+		name := "till.db"
+		if g.demo {
+			name = "demo.db"
+		}
+		path = filepath.Join(xdg.DataHome, "till", name)
+	}
+	return store.Open(path)
+}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/uuid"
+
+	"till/hardware/scanner"
+	"till/store/catalog"
+	"till/ui"
+)
+
+const emptyCatalogNotice = "The catalog is empty: import one with `till import FILE.csv`, or start the demo with `till --demo`"
+
+func runTUI(g globals) error {
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	spec := cfg.Scanner
+	if g.scanner != "" {
+		spec = g.scanner
+	}
+	var src scanner.Source
+	if spec != "" {
+		if src, err = scanner.Parse(spec); err != nil {
+			return fmt.Errorf("--scanner: %w", err)
+		}
+	}
+	db, err := g.openDB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if g.demo {
+		if err := loadDemoCatalog(db, cfg); err != nil {
+			return fmt.Errorf("loading the demo catalog: %w", err)
+		}
+	}
+	items, err := db.Items()
+	if err != nil {
+		return err
+	}
+	open, err := db.OpenSale()
+	if err != nil {
+		return fmt.Errorf("%w (the open sale cannot be read; see README, \"Recovering\")", err)
+	}
+	opt := ui.Options{
+		Store: db, Catalog: catalog.New(items),
+		Currency: cfg.Currency, Tax: cfg.Tax, Embedded: cfg.Embedded,
+		StoreName: cfg.StoreName, TillID: cfg.TillID,
+		OpenSale: open, NewID: uuid.NewString, Now: time.Now,
+	}
+	if len(items) == 0 {
+		opt.Notice = emptyCatalogNotice
+	}
+	p := tea.NewProgram(ui.New(opt))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if src != nil {
+		go feedScanner(ctx, p, src)
+	}
+	_, err = p.Run()
+	return err
+}
+
+// feedScanner turns a scanner's events into UI messages. It runs for the
+// life of the program and never takes it down.
+func feedScanner(ctx context.Context, p *tea.Program, src scanner.Source) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Send(ui.ScannerMsg{State: "failed", Err: fmt.Sprint(r)})
+		}
+	}()
+	err := src.Run(ctx, func(ev scanner.Event) {
+		switch {
+		case ev.Scan != nil:
+			p.Send(ui.ScanMsg{Code: ev.Scan.Code, Source: ev.Scan.Source})
+		case ev.Rejected():
+			p.Send(ui.ScannerMsg{Err: ev.Err.Error()})
+		default:
+			msg := ui.ScannerMsg{State: ev.State.String()}
+			if ev.Err != nil {
+				msg.Err = ev.Err.Error()
+			}
+			p.Send(msg)
+		}
+	})
+	if err != nil && ctx.Err() == nil {
+		p.Send(ui.ScannerMsg{State: "failed", Err: err.Error()})
+	}
+}

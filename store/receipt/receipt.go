@@ -1,0 +1,138 @@
+// Package receipt lays a completed sale out as fixed-width text lines, the
+// same for the screen and for a receipt printer.
+package receipt
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"till/store/money"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// Header is what the receipt says about the shop.
+type Header struct {
+	StoreName string
+	TillID    string
+	Location  *time.Location // receipt times are local to the shop
+}
+
+// Lines formats s in width columns (42 or 48 on a printer).
+func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width int) ([]string, error) {
+	t, err := s.Totals(tax)
+	if err != nil {
+		return nil, err
+	}
+	loc := h.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	var out []string
+	add := func(l string) { out = append(out, l) }
+	rule := strings.Repeat("-", width)
+	add(center(sanitize.Text(h.StoreName), width))
+	if h.TillID != "" {
+		add(center("Till "+sanitize.Text(h.TillID), width))
+	}
+	when := s.Completed
+	if when.IsZero() {
+		when = s.Opened
+	}
+	add(spread(fmt.Sprintf("Receipt %06d", s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
+	add(rule)
+	for _, l := range s.ActiveLines() {
+		amount := cur.Format(l.Amount())
+		name := sanitize.Text(l.Name)
+		if !l.Weighed && l.Qty == 1 {
+			add(spread(name, amount, width))
+			continue
+		}
+		add(fit(name, width))
+		add(spread("  "+Quantity(l, cur), amount, width))
+	}
+	add(rule)
+	add(spread("TOTAL", cur.Code+" "+cur.Format(t.Total), width))
+	for _, tl := range t.Taxes {
+		label := fmt.Sprintf("Tax %s %s", sanitize.Text(tl.Class), Rate(tl.Rate))
+		if tax.Mode == sale.TaxInclusive {
+			label += " incl."
+		}
+		add(spread(label, cur.Format(tl.Tax), width))
+	}
+	add(rule)
+	for _, tn := range s.Tenders {
+		if tn.Status != sale.TenderApproved {
+			continue
+		}
+		label := Method(tn.Method)
+		if tn.Method == sale.MethodCash {
+			add(spread(label+" tendered", cur.Format(tn.Tendered), width))
+		} else {
+			add(spread(label, cur.Format(tn.Amount), width))
+		}
+		if tn.Reference != "" {
+			add(fit("  Ref "+sanitize.Text(tn.Reference), width))
+		}
+	}
+	if t.Change > 0 {
+		add(spread("Change", cur.Format(t.Change), width))
+	}
+	add(rule)
+	add(center("Sale "+s.ID, width))
+	add(center("Thank you", width))
+	return out, nil
+}
+
+// Quantity describes a line's quantity and unit price: "3 x 35.00" or
+// "0.375 kg x 199.00/kg".
+func Quantity(l sale.Line, cur money.Currency) string {
+	if l.Weighed {
+		return fmt.Sprintf("%s kg x %s/kg", Grams(l.Qty), cur.Format(l.UnitPrice))
+	}
+	return fmt.Sprintf("%d x %s", l.Qty, cur.Format(l.UnitPrice))
+}
+
+// Grams writes grams as kilograms with three decimals.
+func Grams(g int64) string {
+	return fmt.Sprintf("%d.%03d", g/1000, g%1000)
+}
+
+// Rate writes basis points as a percentage: 500 is "5%", 750 "7.5%".
+func Rate(bp int64) string {
+	s := fmt.Sprintf("%d.%02d", bp/100, bp%100)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s + "%"
+}
+
+// Method names a tender method for people.
+func Method(m string) string {
+	if m == sale.MethodCash {
+		return "Cash"
+	}
+	return sanitize.Text(m)
+}
+
+// fit truncates s to width display columns (wide characters count two).
+func fit(s string, width int) string {
+	return ansi.Truncate(s, width, "…")
+}
+
+// spread puts left and right at the two edges, shortening left if needed.
+func spread(left, right string, width int) string {
+	room := width - ansi.StringWidth(right) - 1
+	if room < 1 {
+		return fit(right, width)
+	}
+	left = fit(left, room)
+	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-ansi.StringWidth(right)) + right
+}
+
+func center(s string, width int) string {
+	s = fit(s, width)
+	pad := (width - ansi.StringWidth(s)) / 2
+	return strings.Repeat(" ", pad) + s
+}

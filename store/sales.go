@@ -1,0 +1,265 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"till/store/sale"
+)
+
+// SaveOpenSale stores s as the sale on screen, in its own fsynced
+// transaction. It writes nothing and returns false when the stored open
+// sale has the same ID and a Rev at least s.Rev, or when s has already
+// been completed: a late save of an older state must not undo a newer one.
+func (db *DB) SaveOpenSale(s *sale.Sale) (saved bool, err error) {
+	if s == nil || s.ID == "" {
+		return false, errors.New("saving the open sale: the sale has no ID")
+	}
+	v, err := json.Marshal(s)
+	if err != nil {
+		return false, fmt.Errorf("saving the open sale %s: encoding: %w", s.ID, err)
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		ob, err := bucket(tx, bucketOpen)
+		if err != nil {
+			return err
+		}
+		sb, err := bucket(tx, bucketSales)
+		if err != nil {
+			return err
+		}
+		if sb.Get([]byte(s.ID)) != nil {
+			return nil
+		}
+		if raw := ob.Get(keyOpenSale); raw != nil {
+			// Only the identity is needed to decide.
+			var cur struct {
+				ID  string `json:"id"`
+				Rev uint64 `json:"rev"`
+			}
+			if err := decode(bucketOpen, keyOpenSale, raw, &cur); err != nil {
+				return err
+			}
+			if cur.ID == s.ID && cur.Rev >= s.Rev {
+				return nil
+			}
+		}
+		if err := ob.Put(keyOpenSale, v); err != nil {
+			return err
+		}
+		saved = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("saving the open sale %s: %w", s.ID, err)
+	}
+	return saved, nil
+}
+
+// OpenSale returns the sale that was on screen, or nil when there is none.
+func (db *DB) OpenSale() (*sale.Sale, error) {
+	var s *sale.Sale
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		ob, err := bucket(tx, bucketOpen)
+		if err != nil {
+			return err
+		}
+		raw := ob.Get(keyOpenSale)
+		if raw == nil {
+			return nil
+		}
+		s = new(sale.Sale)
+		return decode(bucketOpen, keyOpenSale, raw, s)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the open sale: %w", err)
+	}
+	return s, nil
+}
+
+// DiscardOpenSale forgets the sale on screen.
+func (db *DB) DiscardOpenSale() error {
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		ob, err := bucket(tx, bucketOpen)
+		if err != nil {
+			return err
+		}
+		return ob.Delete(keyOpenSale)
+	})
+	if err != nil {
+		return fmt.Errorf("discarding the open sale: %w", err)
+	}
+	return nil
+}
+
+// CompleteSale gives s the next receipt number, stamps it completed at now,
+// stores it and removes it as the open sale, all in one transaction, so
+// numbers have no gaps and a crash never leaves a sale both open and
+// completed. Completing a sale again returns the stored one unchanged. On
+// success s.Number and s.Completed are set to the stored values too.
+func (db *DB) CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error) {
+	if s == nil || s.ID == "" {
+		return nil, errors.New("completing the sale: the sale has no ID")
+	}
+	var out *sale.Sale
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := buckets(tx, bucketMeta, bucketOpen, bucketSales, bucketReceipts)
+		if err != nil {
+			return err
+		}
+		meta, ob, sb, rb := b[0], b[1], b[2], b[3]
+		id := []byte(s.ID)
+
+		if raw := ob.Get(keyOpenSale); raw != nil {
+			var cur struct {
+				ID string `json:"id"`
+			}
+			// A damaged open sale is about to be replaced anyway; only a
+			// matching one must go.
+			if json.Unmarshal(raw, &cur) == nil && cur.ID == s.ID {
+				if err := ob.Delete(keyOpenSale); err != nil {
+					return fmt.Errorf("removing the open sale: %w", err)
+				}
+			}
+		}
+
+		if raw := sb.Get(id); raw != nil {
+			out = new(sale.Sale)
+			return decode(bucketSales, id, raw, out)
+		}
+
+		var last uint64
+		if raw := meta.Get(keyLastReceipt); raw != nil {
+			if last, err = decodeUint(raw); err != nil {
+				return fmt.Errorf("reading the last receipt number: %w", err)
+			}
+		}
+		n := last + 1
+		key := encodeUint(n)
+		if other := rb.Get(key); other != nil {
+			return fmt.Errorf("receipt %d is already taken by sale %s", n, other)
+		}
+		c := s.Clone()
+		c.Number = n
+		c.Completed = now
+		v, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encoding: %w", err)
+		}
+		if err := sb.Put(id, v); err != nil {
+			return err
+		}
+		if err := rb.Put(key, id); err != nil {
+			return err
+		}
+		if err := meta.Put(keyLastReceipt, key); err != nil {
+			return err
+		}
+		// Return what a later read will see, not the caller's copy.
+		out = new(sale.Sale)
+		return decode(bucketSales, id, v, out)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("completing sale %s: %w", s.ID, err)
+	}
+	s.Number, s.Completed = out.Number, out.Completed
+	return out, nil
+}
+
+// Sales returns every completed sale, by receipt number.
+func (db *DB) Sales() ([]*sale.Sale, error) {
+	var out []*sale.Sale
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := buckets(tx, bucketSales, bucketReceipts)
+		if err != nil {
+			return err
+		}
+		return b[1].ForEach(func(k, id []byte) error {
+			s, err := saleByID(b[0], k, id)
+			if err != nil {
+				return err
+			}
+			out = append(out, s)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading completed sales: %w", err)
+	}
+	return out, nil
+}
+
+// SaleByNumber returns the completed sale with receipt number n, or an
+// error wrapping ErrNotFound.
+func (db *DB) SaleByNumber(n uint64) (*sale.Sale, error) {
+	var s *sale.Sale
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := buckets(tx, bucketSales, bucketReceipts)
+		if err != nil {
+			return err
+		}
+		key := encodeUint(n)
+		id := b[1].Get(key)
+		if id == nil {
+			return ErrNotFound
+		}
+		s, err = saleByID(b[0], key, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading receipt %d: %w", n, err)
+	}
+	return s, nil
+}
+
+// LastSale returns the most recently completed sale, or nil when there is
+// none.
+func (db *DB) LastSale() (*sale.Sale, error) {
+	var s *sale.Sale
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := buckets(tx, bucketSales, bucketReceipts)
+		if err != nil {
+			return err
+		}
+		k, id := b[1].Cursor().Last()
+		if k == nil {
+			return nil
+		}
+		s, err = saleByID(b[0], k, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the last sale: %w", err)
+	}
+	return s, nil
+}
+
+// saleByID follows the receipt index entry number -> id.
+func saleByID(sb *bolt.Bucket, number, id []byte) (*sale.Sale, error) {
+	raw := sb.Get(id)
+	if raw == nil {
+		n, _ := decodeUint(number)
+		return nil, fmt.Errorf("receipt %d points to sale %s, which is missing", n, id)
+	}
+	s := new(sale.Sale)
+	if err := decode(bucketSales, id, raw, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func buckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
+	out := make([]*bolt.Bucket, len(names))
+	for i, name := range names {
+		b, err := bucket(tx, name)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}

@@ -1,0 +1,51 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key the till answers to. The help bar is drawn from it,
+// and a key that does nothing right now is disabled, not silently ignored.
+type KeyMap struct {
+	Add      key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	Qty      key.Binding
+	Void     key.Binding
+	Search   key.Binding
+	Reprint  key.Binding
+	Pay      key.Binding
+	Clear    key.Binding
+	Quit     key.Binding
+	Back     key.Binding
+	Pick     key.Binding
+	Cash     key.Binding
+	Exact    key.Binding
+	Take     key.Binding
+	Apply    key.Binding
+	Cancel   key.Binding
+	NextSale key.Binding
+}
+
+// DefaultKeyMap is the till's standard layout: function keys for actions,
+// so that typed and scanned codes never collide with a command.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Add:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
+		Up:       key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
+		Down:     key.NewBinding(key.WithKeys("down")),
+		Qty:      key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),
+		Void:     key.NewBinding(key.WithKeys("f4", "delete"), key.WithHelp("F4/del", "void line")),
+		Search:   key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "search")),
+		Reprint:  key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "last receipt")),
+		Pay:      key.NewBinding(key.WithKeys("f12"), key.WithHelp("F12", "pay")),
+		Clear:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Quit:     key.NewBinding(key.WithKeys("ctrl+c", "ctrl+q"), key.WithHelp("ctrl+q", "quit")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Pick:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add item")),
+		Cash:     key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "cash")),
+		Exact:    key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "exact cash")),
+		Take:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take cash")),
+		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextSale: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
+	}
+}

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"till/store/sale"
+)
+
+// ScanMsg is a code read by a scanner (not typed at the keyboard).
+type ScanMsg struct {
+	Code   string
+	Source string
+}
+
+// ScannerMsg reports a scanner's state for the status line.
+type ScannerMsg struct {
+	State string // "connected", "disconnected"
+	Err   string
+}
+
+type savedMsg struct {
+	sale *sale.Sale
+	err  error
+}
+
+type completedMsg struct {
+	sale *sale.Sale
+	err  error
+}
+
+type lastSaleMsg struct {
+	sale *sale.Sale
+	err  error
+}
+
+func saveCmd(st Store, s *sale.Sale) tea.Cmd {
+	return func() tea.Msg {
+		_, err := st.SaveOpenSale(s)
+		return savedMsg{sale: s, err: err}
+	}
+}
+
+func completeCmd(st Store, s *sale.Sale, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		done, err := st.CompleteSale(s, now())
+		return completedMsg{sale: done, err: err}
+	}
+}
+
+func lastSaleCmd(st Store) tea.Cmd {
+	return func() tea.Msg {
+		s, err := st.LastSale()
+		return lastSaleMsg{sale: s, err: err}
+	}
+}

@@ -1,0 +1,226 @@
+// Package ui is the till's Bubble Tea program: one root model that routes
+// between the checkout screens. It does no I/O in Update: the store is
+// reached through commands that answer with messages.
+package ui
+
+import (
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"till/store/barcode"
+	"till/store/catalog"
+	"till/store/money"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// Store is what the UI needs of the database.
+type Store interface {
+	SaveOpenSale(s *sale.Sale) (bool, error)
+	CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error)
+	LastSale() (*sale.Sale, error)
+}
+
+// Options wire the UI to its services and settings.
+type Options struct {
+	Store     Store
+	Catalog   *catalog.Catalog
+	Currency  money.Currency
+	Tax       sale.TaxRules
+	Embedded  barcode.Rules
+	StoreName string
+	TillID    string
+	// OpenSale is the sale restored from the database, if any.
+	OpenSale *sale.Sale
+	// Notice is shown on the status line at start, e.g. an empty catalog.
+	Notice string
+	NewID  func() string
+	Now    func() time.Time
+}
+
+type screen int
+
+const (
+	screenSale screen = iota
+	screenSearch
+	screenPayment
+	screenReceipt
+)
+
+// Model is the root model.
+type Model struct {
+	opt    Options
+	styles Styles
+	keys   KeyMap
+	help   help.Model
+	width  int
+	height int
+	screen screen
+
+	// sale is the working sale, changes included that are still being
+	// saved; shown is the last state the store confirmed, and the only one
+	// drawn, so the screen never shows what a crash could lose.
+	sale   *sale.Sale
+	shown  *sale.Sale
+	saving bool
+	// completing is set while the paid sale is being written as completed.
+	completing bool
+
+	selected int // index into shown's lines
+	input    textinput.Model
+	// qtyLine is the line whose quantity is being typed, 0 when none;
+	// pendingItem is an item that waits for its weight before it is added.
+	qtyLine     int
+	pendingItem *catalog.Match
+	qtyInput    textinput.Model
+
+	status  status
+	scanner string // scanner state for the status line
+
+	search  searchState
+	payment paymentState
+	receipt receiptState
+}
+
+type statusKind int
+
+const (
+	statusInfo statusKind = iota
+	statusError
+	statusSuccess
+)
+
+type status struct {
+	text string
+	kind statusKind
+}
+
+// New builds the root model.
+func New(opt Options) *Model {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	m := &Model{
+		opt:    opt,
+		styles: DefaultStyles(),
+		keys:   DefaultKeyMap(),
+		help:   help.New(),
+		width:  100,
+		height: 30,
+	}
+	m.input = newInput("Code: ", "scan or type a code, N* for quantity")
+	m.qtyInput = newInput("", "")
+	m.search.input = newInput("Find: ", "type part of a name or SKU")
+	m.payment.input = newInput("Cash tendered: ", "amount")
+	m.input.Focus()
+	if opt.OpenSale != nil {
+		m.sale = opt.OpenSale.Clone()
+		m.shown = opt.OpenSale.Clone()
+		m.status = status{text: "Open sale restored", kind: statusInfo}
+	}
+	if opt.Notice != "" {
+		m.status = status{text: opt.Notice, kind: statusInfo}
+	}
+	return m
+}
+
+func newInput(prompt, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = prompt
+	in.Placeholder = placeholder
+	in.CharLimit = 128
+	in.SetWidth(60)
+	// A steady cursor: blinking redraws the screen twice a second for
+	// nothing, which a kiosk on a slow console can do without.
+	st := in.Styles()
+	st.Cursor.Blink = false
+	in.SetStyles(st)
+	return in
+}
+
+// Init finishes a sale that was fully paid when the till stopped.
+func (m *Model) Init() tea.Cmd {
+	if m.sale != nil && m.sale.Paid(m.opt.Tax) {
+		m.screen = screenPayment
+		return m.complete()
+	}
+	return nil
+}
+
+// Update routes a message to the screen that owns it.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.SetWidth(msg.Width)
+		return m, nil
+	case savedMsg:
+		return m, m.onSaved(msg)
+	case completedMsg:
+		return m, m.onCompleted(msg)
+	case lastSaleMsg:
+		return m, m.onLastSale(msg)
+	case ScannerMsg:
+		if msg.State != "" {
+			m.scanner = msg.State
+		}
+		if msg.Err != "" {
+			m.setError("Scanner: " + sanitize.Text(msg.Err))
+		}
+		return m, nil
+	case ScanMsg:
+		return m, m.onScan(msg)
+	case tea.KeyPressMsg:
+		if key.Matches(msg, m.keys.Quit) {
+			return m, tea.Quit
+		}
+	}
+	var cmd tea.Cmd
+	switch m.screen {
+	case screenSale:
+		cmd = m.updateSale(msg)
+	case screenSearch:
+		cmd = m.updateSearch(msg)
+	case screenPayment:
+		cmd = m.updatePayment(msg)
+	case screenReceipt:
+		cmd = m.updateReceipt(msg)
+	}
+	return m, cmd
+}
+
+// View draws the current screen. Terminal modes are set here only.
+func (m *Model) View() tea.View {
+	var body string
+	switch m.screen {
+	case screenSale:
+		body = m.viewSale()
+	case screenSearch:
+		body = m.viewSearch()
+	case screenPayment:
+		body = m.viewPayment()
+	case screenReceipt:
+		body = m.viewReceipt()
+	}
+	v := tea.NewView(body)
+	v.AltScreen = true
+	v.WindowTitle = "till"
+	return v
+}
+
+func (m *Model) setError(text string)   { m.status = status{text: text, kind: statusError} }
+func (m *Model) setInfo(text string)    { m.status = status{text: text, kind: statusInfo} }
+func (m *Model) setSuccess(text string) { m.status = status{text: text, kind: statusSuccess} }
+
+// totals adds up the shown sale; a sale with a tax class the configuration
+// lacks cannot be totalled, and says so.
+func (m *Model) totals(s *sale.Sale) (sale.Totals, error) {
+	if s == nil {
+		return sale.Totals{}, nil
+	}
+	return s.Totals(m.opt.Tax)
+}

@@ -1,0 +1,86 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// changed saves the working sale. One save runs at a time; when it lands
+// and the sale has moved on, the newest state is saved next, so quick scans
+// coalesce instead of racing each other to the disk.
+func (m *Model) changed() tea.Cmd {
+	if m.saving || m.sale == nil {
+		return nil
+	}
+	if m.shown != nil && m.shown.ID == m.sale.ID && m.shown.Rev >= m.sale.Rev {
+		return nil
+	}
+	m.saving = true
+	return saveCmd(m.opt.Store, m.sale.Clone())
+}
+
+func (m *Model) onSaved(msg savedMsg) tea.Cmd {
+	m.saving = false
+	if msg.err != nil {
+		// What was not saved is undone, so the screen and the disk agree.
+		if m.shown != nil {
+			m.sale = m.shown.Clone()
+		} else {
+			m.sale = nil
+		}
+		m.setError("Not saved, last change undone: " + sanitize.Text(msg.err.Error()))
+		return nil
+	}
+	if m.sale == nil || m.sale.ID != msg.sale.ID {
+		return nil
+	}
+	grew := m.shown == nil || len(msg.sale.Lines) > len(m.shown.Lines)
+	m.shown = msg.sale
+	if grew {
+		m.selected = len(m.shown.Lines) - 1
+	}
+	m.selected = min(max(m.selected, 0), max(len(m.shown.Lines)-1, 0))
+	if m.sale.Rev > msg.sale.Rev {
+		return m.changed()
+	}
+	if m.screen == screenPayment && m.sale.Paid(m.opt.Tax) {
+		return m.complete()
+	}
+	return nil
+}
+
+// complete writes the paid sale as completed, once every save has landed.
+func (m *Model) complete() tea.Cmd {
+	if m.completing || m.saving || m.sale == nil {
+		return nil
+	}
+	done := m.sale.Clone()
+	if err := done.Settle(m.opt.Tax); err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	m.completing = true
+	return completeCmd(m.opt.Store, done, m.opt.Now)
+}
+
+func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
+	m.completing = false
+	if msg.err != nil {
+		m.setError("Sale paid but not yet recorded: " + sanitize.Text(msg.err.Error()) + " (enter retries)")
+		return nil
+	}
+	m.sale, m.shown, m.selected = nil, nil, 0
+	m.receipt = receiptState{sale: msg.sale}
+	m.screen = screenReceipt
+	m.setSuccess("Sale complete")
+	return nil
+}
+
+// ensureSale starts a new sale when the first item arrives.
+func (m *Model) ensureSale() {
+	if m.sale == nil {
+		m.sale = sale.New(m.opt.NewID(), m.opt.Currency.Code, m.opt.Now())
+	}
+}

@@ -1,0 +1,91 @@
+package ui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"till/store/receipt"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// receiptWidth is a printer's width, so the screen shows what prints.
+const receiptWidth = 42
+
+type receiptState struct {
+	sale    *sale.Sale
+	reprint bool
+}
+
+func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
+	switch {
+	case msg.err != nil:
+		m.setError("Cannot read the last receipt: " + sanitize.Text(msg.err.Error()))
+	case msg.sale == nil:
+		m.setError("No sale has been completed yet")
+	default:
+		m.receipt = receiptState{sale: msg.sale, reprint: true}
+		m.screen = screenReceipt
+		m.input.Blur()
+	}
+	return nil
+}
+
+func (m *Model) updateReceipt(msg tea.Msg) tea.Cmd {
+	press, ok := msg.(tea.KeyPressMsg)
+	if ok && (key.Matches(press, m.keys.NextSale) || key.Matches(press, m.keys.Back)) {
+		return m.leaveReceipt()
+	}
+	return nil
+}
+
+func (m *Model) leaveReceipt() tea.Cmd {
+	if !m.receipt.reprint {
+		m.setInfo("")
+	}
+	m.receipt = receiptState{}
+	m.screen = screenSale
+	return m.input.Focus()
+}
+
+func (m *Model) viewReceipt() string {
+	s := m.styles
+	var b strings.Builder
+	title := "Receipt"
+	if m.receipt.reprint {
+		title = "Receipt (copy)"
+	}
+	b.WriteString(m.header(title) + "\n")
+	lines, err := receipt.Lines(m.receipt.sale, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID},
+		m.opt.Currency, m.opt.Tax, receiptWidth)
+	if err != nil {
+		lines = []string{sanitize.Text(err.Error())}
+	}
+	if m.receipt.reprint {
+		lines = append([]string{strings.Repeat(" ", (receiptWidth-4)/2) + "COPY"}, lines...)
+	}
+	room := max(m.height-4, 3)
+	if len(lines) > room {
+		lines = append(lines[:room-1], "…")
+	}
+	box := s.Receipt.Render(strings.Join(lines, "\n"))
+	side := ""
+	if t, err := m.totals(m.receipt.sale); err == nil && t.Change > 0 && !m.receipt.reprint {
+		side = s.Due.Render("CHANGE DUE") + "\n" + s.Total.Render(m.opt.Currency.Code+" "+m.opt.Currency.Format(t.Change))
+	}
+	body := lipgloss.JoinHorizontal(lipgloss.Top, box, "    ", side)
+	b.WriteString(body + "\n")
+	for i := lipgloss.Height(body) + 1; i < m.height-2; i++ {
+		b.WriteString("\n")
+	}
+	b.WriteString(m.statusLine() + "\n")
+	next := m.keys.NextSale
+	if m.receipt.reprint {
+		next = m.keys.Back
+	}
+	b.WriteString(m.help.ShortHelpView([]key.Binding{next, m.keys.Quit}))
+	return b.String()
+}

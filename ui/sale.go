@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"till/store/catalog"
+	"till/store/receipt"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
+	if m.qtyLine != 0 || m.pendingItem != nil {
+		return m.updateQtyPrompt(msg)
+	}
+	press, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	m.syncSaleKeys()
+	switch {
+	case key.Matches(press, m.keys.Add):
+		entry := strings.TrimSpace(m.input.Value())
+		m.input.Reset()
+		if entry == "" {
+			return nil
+		}
+		return m.addEntry(entry)
+	case key.Matches(press, m.keys.Up):
+		m.selected = max(m.selected-1, 0)
+	case key.Matches(press, m.keys.Down):
+		if m.shown != nil {
+			m.selected = min(m.selected+1, len(m.shown.Lines)-1)
+		}
+	case key.Matches(press, m.keys.Qty):
+		if l, ok := m.selectedLine(); ok {
+			m.qtyLine = l.ID
+			m.qtyInput.Prompt = qtyPrompt(l.Name, l.Weighed)
+			m.qtyInput.SetValue(strconv.FormatInt(l.Qty, 10))
+			m.qtyInput.CursorEnd()
+			m.input.Blur()
+			return m.qtyInput.Focus()
+		}
+	case key.Matches(press, m.keys.Void):
+		if l, ok := m.selectedLine(); ok {
+			if err := m.sale.Void(l.ID); err != nil {
+				m.setError(err.Error())
+				return nil
+			}
+			m.setInfo("Voided " + sanitize.Text(l.Name))
+			return m.changed()
+		}
+	case key.Matches(press, m.keys.Search):
+		m.screen = screenSearch
+		m.search.input.Reset()
+		m.search.cursor = 0
+		m.search.results = m.opt.Catalog.Search("", searchLimit)
+		m.input.Blur()
+		return m.search.input.Focus()
+	case key.Matches(press, m.keys.Reprint):
+		return lastSaleCmd(m.opt.Store)
+	case key.Matches(press, m.keys.Pay):
+		return m.startPayment()
+	case key.Matches(press, m.keys.Clear):
+		m.input.Reset()
+	default:
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// syncSaleKeys enables only what can be done now, so the help bar is true.
+func (m *Model) syncSaleKeys() {
+	_, hasLine := m.selectedLine()
+	t, _ := m.totals(m.shown)
+	m.keys.Qty.SetEnabled(hasLine)
+	m.keys.Void.SetEnabled(hasLine)
+	m.keys.Pay.SetEnabled(t.Items > 0)
+	m.keys.Up.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
+	m.keys.Down.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
+}
+
+func (m *Model) selectedLine() (sale.Line, bool) {
+	if m.shown == nil || m.selected < 0 || m.selected >= len(m.shown.Lines) {
+		return sale.Line{}, false
+	}
+	l := m.shown.Lines[m.selected]
+	return l, !l.Voided
+}
+
+func qtyPrompt(name string, weighed bool) string {
+	unit := "Quantity"
+	if weighed {
+		unit = "Weight in grams"
+	}
+	return fmt.Sprintf("%s for %s: ", unit, ansi.Truncate(sanitize.Text(name), 30, "…"))
+}
+
+func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
+	press, ok := msg.(tea.KeyPressMsg)
+	if ok && key.Matches(press, m.keys.Cancel) {
+		m.closeQtyPrompt()
+		return m.input.Focus()
+	}
+	if !ok || !key.Matches(press, m.keys.Apply) {
+		var cmd tea.Cmd
+		m.qtyInput, cmd = m.qtyInput.Update(msg)
+		return cmd
+	}
+	qty, err := strconv.ParseInt(strings.TrimSpace(m.qtyInput.Value()), 10, 64)
+	if err != nil {
+		m.setError("Type a whole number")
+		return nil
+	}
+	lineID, pending := m.qtyLine, m.pendingItem
+	m.closeQtyPrompt()
+	focus := m.input.Focus()
+	if pending != nil {
+		return tea.Batch(focus, m.addMatch(*pending, pending.Item.SKU, qty))
+	}
+	if err := m.sale.SetQty(lineID, qty); err != nil {
+		m.setError(err.Error())
+		return focus
+	}
+	return tea.Batch(focus, m.changed())
+}
+
+func (m *Model) closeQtyPrompt() {
+	m.qtyLine, m.pendingItem = 0, nil
+	m.qtyInput.Reset()
+	m.qtyInput.Blur()
+}
+
+// addEntry adds what the clerk typed or scanned: a code, optionally led by
+// "N*" for N units (or N grams of a weighed item).
+func (m *Model) addEntry(entry string) tea.Cmd {
+	qty := int64(0)
+	if n, code, ok := strings.Cut(entry, "*"); ok {
+		q, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || q < 1 {
+			m.setError(fmt.Sprintf("%q is not a quantity: type N*code, e.g. 3*%s", sanitize.Text(n), "4710088410122"))
+			return nil
+		}
+		if strings.TrimSpace(code) == "" {
+			m.setError("Type or scan a code after " + n + "*")
+			return nil
+		}
+		qty, entry = q, strings.TrimSpace(code)
+	}
+	match, err := m.opt.Catalog.Resolve(entry, m.opt.Embedded, m.opt.Currency)
+	if err != nil {
+		m.setError(sanitize.Text(err.Error()))
+		return nil
+	}
+	if match.Qty > 0 && qty > 0 {
+		m.setError("The weight is already in the code: scan it without N*")
+		return nil
+	}
+	if qty == 0 {
+		qty = match.Qty
+	}
+	if qty == 0 && match.Item.Weighed {
+		m.pendingItem = &match
+		m.qtyInput.Prompt = qtyPrompt(match.Item.Name, true)
+		m.input.Blur()
+		return m.qtyInput.Focus()
+	}
+	return m.addMatch(match, entry, max(qty, 1))
+}
+
+func (m *Model) addMatch(match catalog.Match, code string, qty int64) tea.Cmd {
+	m.ensureSale()
+	l, err := m.sale.Add(match.Item, sanitize.Code(code), match.UnitPrice, qty)
+	if err != nil {
+		if errors.Is(err, sale.ErrPaid) {
+			m.setError("Payment has started: finish it (F12) before adding items")
+		} else {
+			m.setError(err.Error())
+		}
+		return nil
+	}
+	m.setSuccess(fmt.Sprintf("Added %s  %s", sanitize.Text(l.Name), receipt.Quantity(l, m.opt.Currency)))
+	return m.changed()
+}
+
+// onScan handles a code from a scanner: on the sale screen it is added
+// like a typed code; on a receipt it starts the next sale.
+func (m *Model) onScan(msg ScanMsg) tea.Cmd {
+	code := strings.TrimSpace(msg.Code)
+	if code == "" {
+		return nil
+	}
+	switch {
+	case m.screen == screenReceipt:
+		m.leaveReceipt()
+	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil:
+		m.setError("Scan ignored: finish this screen first")
+		return nil
+	}
+	return m.addEntry(code)
+}
+
+func (m *Model) startPayment() tea.Cmd {
+	t, err := m.totals(m.sale)
+	if err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	if t.Items == 0 {
+		m.setError("Nothing to pay: scan an item first")
+		return nil
+	}
+	m.screen = screenPayment
+	m.payment.mode = payChoose
+	m.input.Blur()
+	return nil
+}
+
+// Column widths of the cart table; the name takes what is left.
+const (
+	colNo     = 4
+	colQty    = 16
+	colPrice  = 12
+	colAmount = 13
+)
+
+func (m *Model) viewSale() string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(m.header("Sale") + "\n")
+	nameW := max(m.width-colNo-colQty-colPrice-colAmount, 10)
+	b.WriteString(s.TableHead.Render(cell("#", colNo, false)+cell("Item", nameW, false)+
+		cell("Qty", colQty, true)+cell("Price", colPrice, true)+cell("Amount", colAmount, true)) + "\n")
+
+	rows := max(m.height-8, 1)
+	var lines []sale.Line
+	if m.shown != nil {
+		lines = m.shown.Lines
+	}
+	start := 0
+	if m.selected >= rows {
+		start = m.selected - rows + 1
+	}
+	for i := start; i < len(lines) && i < start+rows; i++ {
+		l := lines[i]
+		qty := strconv.FormatInt(l.Qty, 10)
+		price := m.opt.Currency.Format(l.UnitPrice)
+		if l.Weighed {
+			qty = receipt.Grams(l.Qty) + " kg"
+			price += "/kg"
+		}
+		amount := m.opt.Currency.Format(l.Amount())
+		if l.Voided {
+			amount = "void"
+		}
+		row := cell(strconv.Itoa(i+1), colNo, false) + cell(sanitize.Text(l.Name), nameW, false) +
+			cell(qty, colQty, true) + cell(price, colPrice, true) + cell(amount, colAmount, true)
+		switch {
+		case i == m.selected:
+			row = s.Selected.Render(row)
+		case l.Voided:
+			row = s.Voided.Render(row)
+		}
+		b.WriteString(row + "\n")
+	}
+	for i := len(lines) - start; i < rows; i++ {
+		if i == 0 && len(lines) == 0 {
+			b.WriteString(s.Dim.Render("  Scan an item or type its code, then enter.") + "\n")
+			continue
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(s.Rule.Render(strings.Repeat("─", m.width)) + "\n")
+	b.WriteString(m.totalsLine(m.shown) + "\n")
+	if m.qtyLine != 0 || m.pendingItem != nil {
+		b.WriteString(s.Prompt.Render(m.qtyInput.View()) + "\n")
+	} else {
+		b.WriteString(m.input.View() + "\n")
+	}
+	b.WriteString(m.statusLine() + "\n")
+	m.syncSaleKeys()
+	k := m.keys
+	b.WriteString(m.help.ShortHelpView([]key.Binding{k.Add, k.Up, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit}))
+	return b.String()
+}
+
+func (m *Model) totalsLine(sl *sale.Sale) string {
+	t, err := m.totals(sl)
+	if err != nil {
+		return m.styles.Error.Render(sanitize.Text(err.Error()))
+	}
+	cur := m.opt.Currency
+	parts := []string{
+		m.styles.Label.Render("Items ") + strconv.Itoa(t.Items),
+		m.styles.Label.Render("Tax ") + cur.Format(t.Tax),
+	}
+	if t.Paid > 0 {
+		parts = append(parts, m.styles.Label.Render("Paid ")+cur.Format(t.Paid),
+			m.styles.Due.Render("DUE "+cur.Code+" "+cur.Format(t.Due)))
+	}
+	parts = append(parts, m.styles.Total.Render("TOTAL "+cur.Code+" "+cur.Format(t.Total)))
+	line := strings.Join(parts, "   ")
+	return strings.Repeat(" ", max(m.width-lipgloss.Width(line)-1, 0)) + line
+}
+
+// header is the top bar: the shop, the till and the screen's name.
+func (m *Model) header(title string) string {
+	left := " " + sanitize.Text(m.opt.StoreName)
+	if m.opt.TillID != "" {
+		left += " · till " + sanitize.Text(m.opt.TillID)
+	}
+	right := title + " "
+	if m.shown != nil && (m.screen == screenSale || m.screen == screenPayment) {
+		right = fmt.Sprintf("%s %s ", title, shortID(m.shown.ID))
+	}
+	gap := max(m.width-ansi.StringWidth(left)-ansi.StringWidth(right), 1)
+	return m.styles.Header.Render(ansi.Truncate(left+strings.Repeat(" ", gap)+right, m.width, ""))
+}
+
+func (m *Model) statusLine() string {
+	var msg string
+	switch m.status.kind {
+	case statusError:
+		msg = m.styles.Error.Render(" " + m.status.text + " ")
+	case statusSuccess:
+		msg = m.styles.Success.Render(m.status.text)
+	default:
+		msg = m.styles.Info.Render(m.status.text)
+	}
+	right := "cash ready"
+	if m.scanner != "" {
+		right = "scanner " + m.scanner + " · " + right
+	}
+	right = m.styles.Dim.Render(right)
+	msg = ansi.Truncate(msg, max(m.width-lipgloss.Width(right)-2, 1), "…")
+	gap := max(m.width-lipgloss.Width(msg)-lipgloss.Width(right), 1)
+	return msg + strings.Repeat(" ", gap) + right
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
+
+// cell fits s into w display columns, padded left or right; wide (CJK)
+// characters count two columns so the table stays aligned.
+func cell(s string, w int, right bool) string {
+	s = ansi.Truncate(s, w-1, "…")
+	pad := strings.Repeat(" ", max(w-ansi.StringWidth(s)-1, 0))
+	if right {
+		return pad + s + " "
+	}
+	return s + pad + " "
+}
