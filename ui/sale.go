@@ -73,6 +73,10 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		return m.startPayment()
 	case key.Matches(press, m.keys.Clear):
 		m.input.Reset()
+	case disabledMatch(press, m.keys.Pay):
+		m.setError("Nothing to pay: scan an item first")
+	case disabledMatch(press, m.keys.Qty, m.keys.Void):
+		m.setError("Select a line that is not voided first (↑/↓)")
 	default:
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
@@ -90,6 +94,22 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Pay.SetEnabled(t.Items > 0)
 	m.keys.Up.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
 	m.keys.Down.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
+}
+
+// disabledMatch reports a key press meant for an action that is disabled
+// now, so the clerk is told why nothing happened.
+func disabledMatch(press tea.KeyPressMsg, bindings ...key.Binding) bool {
+	for _, b := range bindings {
+		if b.Enabled() {
+			continue
+		}
+		for _, k := range b.Keys() {
+			if press.String() == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (m *Model) selectedLine() (sale.Line, bool) {
@@ -265,7 +285,11 @@ func (m *Model) viewSale() string {
 		if l.Voided {
 			amount = "void"
 		}
-		row := cell(strconv.Itoa(i+1), colNo, false) + cell(sanitize.Text(l.Name), nameW, false) +
+		no := strconv.Itoa(i + 1)
+		if i == m.selected {
+			no = "›" + no // visible without colour too
+		}
+		row := cell(no, colNo, false) + cell(sanitize.Text(l.Name), nameW, false) +
 			cell(qty, colQty, true) + cell(price, colPrice, true) + cell(amount, colAmount, true)
 		switch {
 		case i == m.selected:
@@ -292,7 +316,7 @@ func (m *Model) viewSale() string {
 	b.WriteString(m.statusLine() + "\n")
 	m.syncSaleKeys()
 	k := m.keys
-	b.WriteString(m.help.ShortHelpView([]key.Binding{k.Add, k.Up, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit}))
+	b.WriteString(m.help.ShortHelpView([]key.Binding{k.Add, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit}))
 	return b.String()
 }
 

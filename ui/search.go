@@ -86,7 +86,11 @@ func (m *Model) viewSearch() string {
 		if it.Weighed {
 			price += "/kg"
 		}
-		row := cell("", colNo, false) + cell(sanitize.Text(it.Name), nameW, false) +
+		marker := ""
+		if i == m.search.cursor {
+			marker = "›"
+		}
+		row := cell(marker, colNo, false) + cell(sanitize.Text(it.Name), nameW, false) +
 			cell(sanitize.Text(it.SKU), colQty, false) + cell(sanitize.Text(it.TaxClass), colPrice, false) +
 			cell(price, colAmount, true)
 		if i == m.search.cursor {

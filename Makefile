@@ -1,0 +1,30 @@
+# Every target works on a fresh machine with Go installed; `make test`
+# also needs tmux for the real-terminal tests (.ci/run installs it).
+
+GO ?= go
+
+.PHONY: run test bench fuzz build vet golden
+
+run: ## run the till on the built-in demo
+	$(GO) run ./cmd/till --demo
+
+test: vet ## every test, with the race detector
+	$(GO) test -race -count=1 ./...
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+	$(GO) vet ./...
+
+bench: ## benchmarks, figures as in README
+	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+fuzz: ## a short run of every fuzz test
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=20s ./store/barcode
+	$(GO) test -run='^$$' -fuzz=FuzzText -fuzztime=20s ./store/sanitize
+	$(GO) test -run='^$$' -fuzz=FuzzReadCSV -fuzztime=20s ./store/catalog
+
+golden: ## rewrite the golden screens after a deliberate change
+	$(GO) test ./ui -update
+
+build:
+	$(GO) build -o till ./cmd/till
