@@ -46,7 +46,7 @@ func runTUI(g globals) error {
 	}
 	open, err := db.OpenSale()
 	if err != nil {
-		return fmt.Errorf("%w (the open sale cannot be read; see README, \"Recovering\")", err)
+		return fmt.Errorf("reading the open sale: %w", err)
 	}
 	opt := ui.Options{
 		Store: db, Catalog: catalog.New(items),

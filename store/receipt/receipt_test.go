@@ -1,0 +1,65 @@
+package receipt
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"till/store/money"
+	"till/store/sale"
+)
+
+func TestLinesFitTheWidthAndAddUp(t *testing.T) {
+	cur := money.Currency{Code: "TWD", Exponent: 2}
+	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	s := sale.New("sale-1", "TWD", time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC))
+	tea := sale.Item{SKU: "TEA", Name: "烏龍茶 Oolong tea 500ml with a very long name indeed", Price: 3500, TaxClass: "standard"}
+	rice := sale.Item{SKU: "RICE", Name: "Rice\x1b[2J", Price: 19900, TaxClass: "standard", Weighed: true}
+	if _, err := s.Add(tea, "TEA", tea.Price, 3); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Add(rice, "RICE", rice.Price, 375); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PayCash(tax, 20000, s.Opened); err != nil {
+		t.Fatal(err)
+	}
+	s.Number = 12
+	for _, width := range []int{42, 48} {
+		lines, err := Lines(s, Header{StoreName: "Demo Store", TillID: "T1", Location: time.FixedZone("TPE", 8*3600)}, cur, tax, width)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(lines, "\n")
+		for _, want := range []string{"Receipt 000012", "2026-11-21 14:02", "3 x 35.00", "105.00",
+			"0.375 kg x 199.00/kg", "74.63", "TWD 179.63", "Tax standard 5% incl.", "8.55", "Cash tendered", "Change", "20.37"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("width %d: receipt lacks %q:\n%s", width, want, text)
+			}
+		}
+		for _, l := range lines {
+			if w := ansi.StringWidth(l); w > width {
+				t.Errorf("line %q is %d columns wide, more than %d", l, w, width)
+			}
+		}
+		if strings.Contains(text, "\x1b") {
+			t.Error("an escape sequence from an item name reached the receipt")
+		}
+	}
+}
+
+func TestRateAndGrams(t *testing.T) {
+	for bp, want := range map[int64]string{500: "5%", 750: "7.5%", 0: "0%", 1234: "12.34%", 10000: "100%"} {
+		if got := Rate(bp); got != want {
+			t.Errorf("Rate(%d) = %q, want %q", bp, got, want)
+		}
+	}
+	if got := Grams(1234); got != "1.234" {
+		t.Errorf("Grams = %q", got)
+	}
+	if got := Grams(5); got != "0.005" {
+		t.Errorf("Grams = %q", got)
+	}
+}
