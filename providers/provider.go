@@ -1,0 +1,127 @@
+// Package providers is the contract between the till and the payment
+// providers: operations as plain values that can be journaled and replayed,
+// typed outcomes, and the interface the UI drives. Adapters live in the
+// sub-packages (cancan, ipass, ...) and never import each other.
+package providers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"till/store/money"
+)
+
+// Kind is what an operation does.
+type Kind string
+
+const (
+	KindPay    Kind = "pay"    // charge the customer
+	KindVoid   Kind = "void"   // cancel a payment (pending, or soon after)
+	KindRefund Kind = "refund" // give back all or part of a settled payment
+	KindLookup Kind = "lookup" // ask what became of an earlier operation
+)
+
+// Op is one provider operation. It is a plain value so the journal can
+// store it before it is sent and replay it after a crash; Key is its
+// idempotency key and stays the same on every retry.
+type Op struct {
+	Provider string       `json:"provider"` // "cancan", "ipass", ...
+	Kind     Kind         `json:"kind"`
+	Key      string       `json:"key"` // CANCAN data.id, iPASS req_id
+	SaleID   string       `json:"sale_id"`
+	Wallet   string       `json:"wallet,omitempty"` // "wechat", "alipay", "linepay", "ipass"
+	Amount   money.Amount `json:"amount"`
+	Currency string       `json:"currency"`
+	// PaymentCode is the one-time code scanned from the customer's phone.
+	PaymentCode string `json:"payment_code,omitempty"`
+	// Target is the Key of the payment a void, refund or lookup is about.
+	Target string `json:"target,omitempty"`
+	// OrderNumber is the merchant order number where a provider wants one
+	// (iPASS order_number); retries reuse it.
+	OrderNumber string `json:"order_number,omitempty"`
+	// NonDiscountable is the part of Amount no discount may touch
+	// (tobacco, alcohol): iPASS redeem.non_redeem_amout.
+	NonDiscountable money.Amount `json:"non_discountable,omitempty"`
+	Description     string       `json:"description,omitempty"`
+	Created         time.Time    `json:"created"`
+}
+
+// Status is what became of an operation.
+type Status string
+
+const (
+	// Approved: done; the money moved (or the void/refund took effect).
+	Approved Status = "approved"
+	// Declined: the provider said no, or the till never sent it; no money
+	// moved. Reason says why in plain words.
+	Declined Status = "declined"
+	// Pending: accepted, not settled yet; follow it.
+	Pending Status = "pending"
+	// Unknown: the answer was lost. Never shown as paid or unpaid: it must
+	// be looked up (or, where the provider has no look-up, checked by a
+	// person).
+	Unknown Status = "unknown"
+)
+
+// Outcome is a provider's answer to an operation.
+type Outcome struct {
+	Status Status `json:"status"`
+	// Reference is the provider's transaction id, for receipts and
+	// reconciliation.
+	Reference string `json:"reference,omitempty"`
+	// Code is the provider's failure or error code, e.g.
+	// "customer_insufficient_balance_failure" or "0006".
+	Code string `json:"code,omitempty"`
+	// Reason is the clerk's message: plain words, no jargon.
+	Reason string `json:"reason,omitempty"`
+	// Detail is the provider's own text, kept for the journal. It comes
+	// from outside: sanitise it before drawing or printing.
+	Detail string `json:"detail,omitempty"`
+	// Retryable says that sending the same Op again (same Key) is safe and
+	// may succeed: a 429, a 5xx, a network failure.
+	Retryable bool `json:"retryable,omitempty"`
+	// RetryAfter is the provider's Retry-After, if it gave one.
+	RetryAfter time.Duration `json:"retry_after,omitempty"`
+}
+
+// Settled reports whether the outcome is final.
+func (o Outcome) Settled() bool { return o.Status == Approved || o.Status == Declined }
+
+// Payments is what the UI drives for every payment provider. Every call
+// honours ctx's deadline and returns an Outcome; none blocks the screen,
+// because the UI runs them in commands.
+type Payments interface {
+	// Name is the provider's configuration name ("cancan", "ipass").
+	Name() string
+	// Pay starts a payment. It may answer Pending.
+	Pay(ctx context.Context, op Op) Outcome
+	// Follow waits for a started payment to settle, polling within ctx.
+	// A provider whose wallets must never hang (CANCAN) voids a payment
+	// still pending at its bound and answers Declined once the void is
+	// confirmed.
+	Follow(ctx context.Context, op Op) Outcome
+	// Void cancels the payment op.Target.
+	Void(ctx context.Context, op Op) Outcome
+	// Refund gives back op.Amount of the payment op.Target.
+	Refund(ctx context.Context, op Op) Outcome
+	// Lookup asks what became of the operation op.Target (any kind).
+	// Providers without a look-up answer Unknown with a Reason saying a
+	// person must check.
+	Lookup(ctx context.Context, op Op) Outcome
+}
+
+// Do runs op on p by its kind; the journal's replay uses it.
+func Do(ctx context.Context, p Payments, op Op) Outcome {
+	switch op.Kind {
+	case KindPay:
+		return p.Pay(ctx, op)
+	case KindVoid:
+		return p.Void(ctx, op)
+	case KindRefund:
+		return p.Refund(ctx, op)
+	case KindLookup:
+		return p.Lookup(ctx, op)
+	}
+	return Outcome{Status: Declined, Code: "invalid_operation", Reason: fmt.Sprintf("unknown operation %q", op.Kind)}
+}
