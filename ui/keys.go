@@ -23,6 +23,8 @@ type KeyMap struct {
 	Apply    key.Binding
 	Cancel   key.Binding
 	NextSale key.Binding
+	Lookup   key.Binding
+	Tenders  key.Binding
 }
 
 // DefaultKeyMap is the till's standard layout: function keys for actions,
@@ -47,5 +49,7 @@ func DefaultKeyMap() KeyMap {
 		Apply:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		NextSale: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
+		Lookup:   key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "look up payment")),
+		Tenders:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"till/providers"
+	"till/providers/wallet"
 	"till/store/barcode"
 	"till/store/catalog"
 	"till/store/money"
@@ -40,6 +42,14 @@ type Options struct {
 	Notice string
 	NewID  func() string
 	Now    func() time.Time
+	// Payments are the wired providers by name; Wallets the wallets
+	// offered at payment, in order.
+	Payments map[string]providers.Payments
+	Wallets  []wallet.Wallet
+	// PayTimeout bounds one wallet payment, following and voiding included.
+	PayTimeout time.Duration
+	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
+	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 type screen int
@@ -83,6 +93,7 @@ type Model struct {
 
 	search  searchState
 	payment paymentState
+	wallet  walletState
 	receipt receiptState
 }
 
@@ -103,6 +114,12 @@ type status struct {
 func New(opt Options) *Model {
 	if opt.Now == nil {
 		opt.Now = time.Now
+	}
+	if opt.Tick == nil {
+		opt.Tick = tea.Tick
+	}
+	if opt.PayTimeout == 0 {
+		opt.PayTimeout = 2 * time.Minute
 	}
 	m := &Model{
 		opt:    opt,
@@ -142,9 +159,18 @@ func newInput(prompt, placeholder string) textinput.Model {
 	return in
 }
 
-// Init finishes a sale that was fully paid when the till stopped.
+// Init settles what the till was doing when it stopped: a payment in
+// flight is looked up before anything else, and a fully paid sale is
+// completed.
 func (m *Model) Init() tea.Cmd {
-	if m.sale != nil && m.sale.Paid(m.opt.Tax) {
+	switch {
+	case m.sale == nil:
+		return nil
+	case m.sale.Unsettled() != nil:
+		m.screen = screenPayment
+		m.input.Blur()
+		return m.lookupUnknown()
+	case m.sale.Paid(m.opt.Tax):
 		m.screen = screenPayment
 		return m.complete()
 	}
@@ -164,6 +190,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onCompleted(msg)
 	case lastSaleMsg:
 		return m, m.onLastSale(msg)
+	case walletDoneMsg:
+		return m, m.onWalletDone(msg)
+	case walletVoidMsg:
+		return m, m.onWalletVoid(msg)
+	case walletTickMsg:
+		return m, m.onWalletTick(msg)
 	case ScannerMsg:
 		if msg.State != "" {
 			m.scanner = msg.State

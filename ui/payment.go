@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -8,24 +9,36 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"till/providers/wallet"
 	"till/store/receipt"
+	"till/store/sale"
 	"till/store/sanitize"
 )
 
 type payMode int
 
 const (
-	payChoose payMode = iota // pick a tender by its number key
-	payCash                  // type the cash handed over
+	payChoose     payMode = iota // pick a tender by its number key, or scan a wallet code
+	payCash                      // type the cash handed over
+	payWalletCode                // scan or type the customer's payment code
+	payWalletBusy                // a wallet payment is in flight
 )
 
 type paymentState struct {
-	input textinput.Model
-	mode  payMode
+	input  textinput.Model
+	mode   payMode
+	wallet wallet.Wallet // chosen before the code was scanned
+	code   string        // scanned before the wallet was chosen
 }
 
 func (m *Model) updatePayment(msg tea.Msg) tea.Cmd {
 	press, ok := msg.(tea.KeyPressMsg)
+	if m.payment.mode == payWalletBusy {
+		if ok && key.Matches(press, m.keys.Cancel) {
+			m.cancelWallet()
+		}
+		return nil
+	}
 	if m.completing || m.saving {
 		return nil // the sale is being written; keys wait for the answer
 	}
@@ -36,36 +49,71 @@ func (m *Model) updatePayment(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if m.payment.mode == payChoose {
-		if !ok {
-			return nil
-		}
-		switch {
-		case key.Matches(press, m.keys.Back):
-			m.screen = screenSale
-			return m.input.Focus()
-		case key.Matches(press, m.keys.Cash):
-			m.payment.mode = payCash
-			m.payment.input.Reset()
-			return m.payment.input.Focus()
+		if ok {
+			return m.chooseTender(press)
 		}
 		return nil
 	}
 	if ok {
 		switch {
 		case key.Matches(press, m.keys.Back):
-			m.payment.mode = payChoose
+			m.payment.mode, m.payment.wallet = payChoose, ""
 			m.payment.input.Blur()
 			return nil
-		case key.Matches(press, m.keys.Exact):
+		case m.payment.mode == payCash && key.Matches(press, m.keys.Exact):
 			t, _ := m.totals(m.sale)
 			return m.takeCash(m.opt.Currency.Plain(t.Due))
 		case key.Matches(press, m.keys.Take):
-			return m.takeCash(strings.TrimSpace(m.payment.input.Value()))
+			typed := strings.TrimSpace(m.payment.input.Value())
+			if m.payment.mode == payWalletCode {
+				return m.walletCode(typed)
+			}
+			return m.takeCash(typed)
 		}
 	}
 	var cmd tea.Cmd
 	m.payment.input, cmd = m.payment.input.Update(msg)
 	return cmd
+}
+
+func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(press, m.keys.Back):
+		m.screen = screenSale
+		return m.input.Focus()
+	case key.Matches(press, m.keys.Lookup):
+		if m.sale != nil && m.sale.Unsettled() != nil {
+			return m.lookupUnknown()
+		}
+		m.setError("No payment needs looking up")
+		return nil
+	}
+	if m.sale != nil && m.sale.Unsettled() != nil {
+		m.setError("A payment's outcome is unknown: look it up (F7) before taking another")
+		return nil
+	}
+	if key.Matches(press, m.keys.Cash) {
+		m.payment.mode, m.payment.code = payCash, ""
+		m.payment.input.Prompt = "Cash tendered: "
+		m.payment.input.Placeholder = "amount"
+		m.payment.input.Reset()
+		return m.payment.input.Focus()
+	}
+	w, ok := m.walletForKey(press.String())
+	if !ok {
+		return nil
+	}
+	if m.payment.code != "" {
+		code := m.payment.code
+		m.payment.code = ""
+		m.payment.wallet = w
+		return m.walletCode(code)
+	}
+	m.payment.mode, m.payment.wallet = payWalletCode, w
+	m.payment.input.Prompt = w.Label() + " code: "
+	m.payment.input.Placeholder = "scan the customer's payment code"
+	m.payment.input.Reset()
+	return m.payment.input.Focus()
 }
 
 func (m *Model) takeCash(typed string) tea.Cmd {
@@ -114,36 +162,68 @@ func (m *Model) viewPayment() string {
 	lines := 0
 	if m.shown != nil {
 		for _, tn := range m.shown.Tenders {
-			desc := receipt.Method(tn.Method) + " " + cur.Format(tn.Amount)
-			if tn.Change > 0 {
-				desc += "  (tendered " + cur.Format(tn.Tendered) + ", change " + cur.Format(tn.Change) + ")"
-			}
-			b.WriteString("    " + desc + "  " + s.Dim.Render(sanitize.Text(tn.Status)) + "\n")
+			b.WriteString("    " + m.tenderLine(tn) + "\n")
 			lines++
 		}
 	}
 	if lines == 0 {
 		b.WriteString(s.Dim.Render("    none yet") + "\n")
+		lines++
 	}
 	b.WriteString("\n" + s.Title.Render("  Choose a tender") + "\n")
-	b.WriteString("    " + s.Key.Render("1") + "  Cash\n\n")
-	used := 14 + lines + 2
+	b.WriteString("    " + s.Key.Render("1") + "  Cash\n")
+	for i, w := range m.enabledWallets() {
+		b.WriteString("    " + s.Key.Render(strconv.Itoa(i+2)) + "  " + w.Label() + "\n")
+	}
+	b.WriteString("\n")
 	var keys []key.Binding
 	switch {
+	case m.payment.mode == payWalletBusy:
+		b.WriteString("  " + s.Prompt.Render(m.walletProgress()) + "\n")
+		keys = []key.Binding{m.keys.Cancel}
 	case m.completing || (m.sale != nil && m.sale.Paid(m.opt.Tax)):
 		b.WriteString(s.Prompt.Render("  Recording the sale…") + "\n")
 		keys = []key.Binding{m.keys.Apply}
 	case m.payment.mode == payCash:
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
 		keys = []key.Binding{m.keys.Take, m.keys.Exact, m.keys.Back}
+	case m.payment.mode == payWalletCode:
+		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
+		keys = []key.Binding{m.keys.Apply, m.keys.Back}
+	case m.sale != nil && m.sale.Unsettled() != nil:
+		b.WriteString(s.Due.Render("  A payment's outcome is unknown: look it up before anything else.") + "\n")
+		keys = []key.Binding{m.keys.Lookup, m.keys.Back, m.keys.Quit}
 	default:
-		b.WriteString(s.Dim.Render("  Press a tender's number.") + "\n")
-		keys = []key.Binding{m.keys.Cash, m.keys.Back, m.keys.Quit}
+		hint := "  Press a tender's number."
+		if len(m.enabledWallets()) > 0 {
+			hint = "  Press a tender's number, or scan the customer's payment code."
+		}
+		b.WriteString(s.Dim.Render(hint) + "\n")
+		keys = []key.Binding{m.keys.Tenders, m.keys.Back, m.keys.Quit}
 	}
-	for i := used; i < m.height-2; i++ {
-		b.WriteString("\n")
+	return m.frame(b.String(), keys)
+}
+
+// tenderLine describes one tender taken (or tried) on the sale.
+func (m *Model) tenderLine(tn sale.Tender) string {
+	cur := m.opt.Currency
+	desc := receipt.Method(tn.Method) + " " + cur.Format(tn.Amount)
+	if tn.Change > 0 {
+		desc += fmt.Sprintf("  (tendered %s, change %s)", cur.Format(tn.Tendered), cur.Format(tn.Change))
 	}
-	b.WriteString(m.statusLine() + "\n")
-	b.WriteString(m.help.ShortHelpView(keys))
-	return b.String()
+	if tn.Reference != "" {
+		desc += "  ref " + sanitize.Text(tn.Reference)
+	}
+	status := sanitize.Text(tn.Status)
+	if tn.Reason != "" {
+		status += ": " + sanitize.Text(tn.Reason)
+	}
+	switch tn.Status {
+	case sale.TenderApproved:
+		return desc + "  " + m.styles.Success.Render(status)
+	case sale.TenderUnknown, sale.TenderPending:
+		return desc + "  " + m.styles.Due.Render(status)
+	default:
+		return m.styles.Dim.Render(desc + "  " + status)
+	}
 }

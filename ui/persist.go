@@ -31,6 +31,11 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 			m.sale = nil
 		}
 		m.setError("Not saved, last change undone: " + sanitize.Text(msg.err.Error()))
+		if m.wallet.active() && !m.wallet.sent {
+			// The pending tender never reached the disk: nothing was sent.
+			m.wallet = walletState{}
+			m.payment.mode = payChoose
+		}
 		return nil
 	}
 	if m.sale == nil || m.sale.ID != msg.sale.ID {
@@ -45,7 +50,10 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if m.sale.Rev > msg.sale.Rev {
 		return m.changed()
 	}
-	if m.screen == screenPayment && m.sale.Paid(m.opt.Tax) {
+	if send := m.sendWallet(); send != nil {
+		return send
+	}
+	if m.screen == screenPayment && !m.wallet.active() && m.sale.Paid(m.opt.Tax) {
 		return m.complete()
 	}
 	return nil

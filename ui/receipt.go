@@ -78,14 +78,9 @@ func (m *Model) viewReceipt() string {
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, box, "    ", side)
 	b.WriteString(body + "\n")
-	for i := lipgloss.Height(body) + 1; i < m.height-2; i++ {
-		b.WriteString("\n")
-	}
-	b.WriteString(m.statusLine() + "\n")
 	next := m.keys.NextSale
 	if m.receipt.reprint {
 		next = m.keys.Back
 	}
-	b.WriteString(m.help.ShortHelpView([]key.Binding{next, m.keys.Quit}))
-	return b.String()
+	return m.frame(b.String(), []key.Binding{next, m.keys.Quit})
 }

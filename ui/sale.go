@@ -223,6 +223,8 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case m.screen == screenPayment && (m.payment.mode == payChoose || m.payment.mode == payWalletCode):
+		return m.walletCode(code)
 	case m.screen == screenReceipt:
 		m.leaveReceipt()
 	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil:
@@ -244,6 +246,7 @@ func (m *Model) startPayment() tea.Cmd {
 	}
 	m.screen = screenPayment
 	m.payment.mode = payChoose
+	m.payment.wallet, m.payment.code = "", ""
 	m.input.Blur()
 	return nil
 }
@@ -264,7 +267,7 @@ func (m *Model) viewSale() string {
 	b.WriteString(s.TableHead.Render(cell("#", colNo, false)+cell("Item", nameW, false)+
 		cell("Qty", colQty, true)+cell("Price", colPrice, true)+cell("Amount", colAmount, true)) + "\n")
 
-	rows := max(m.height-8, 1)
+	rows := max(m.height-7, 1)
 	var lines []sale.Line
 	if m.shown != nil {
 		lines = m.shown.Lines
@@ -313,11 +316,9 @@ func (m *Model) viewSale() string {
 	} else {
 		b.WriteString(m.input.View() + "\n")
 	}
-	b.WriteString(m.statusLine() + "\n")
 	m.syncSaleKeys()
 	k := m.keys
-	b.WriteString(m.help.ShortHelpView([]key.Binding{k.Add, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit}))
-	return b.String()
+	return m.frame(b.String(), []key.Binding{k.Add, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {
@@ -351,6 +352,20 @@ func (m *Model) header(title string) string {
 	}
 	gap := max(m.width-ansi.StringWidth(left)-ansi.StringWidth(right), 1)
 	return m.styles.Header.Render(ansi.Truncate(left+strings.Repeat(" ", gap)+right, m.width, ""))
+}
+
+// frame lays a screen out at the terminal's height: its body on top,
+// cut or padded, then the status line and the help bar at the bottom.
+func (m *Model) frame(body string, keys []key.Binding) string {
+	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
+	room := max(m.height-2, 1)
+	if len(lines) > room {
+		lines = lines[:room]
+	}
+	for len(lines) < room {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n") + "\n" + m.statusLine() + "\n" + m.help.ShortHelpView(keys)
 }
 
 func (m *Model) statusLine() string {

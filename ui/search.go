@@ -103,11 +103,6 @@ func (m *Model) viewSearch() string {
 		b.WriteString(s.Dim.Render("  No item matches.") + "\n")
 		shown++
 	}
-	for ; shown < rows; shown++ {
-		b.WriteString("\n")
-	}
-	b.WriteString(m.statusLine() + "\n")
 	k := m.keys
-	b.WriteString(m.help.ShortHelpView([]key.Binding{k.Pick, k.Up, k.Back}))
-	return b.String()
+	return m.frame(b.String(), []key.Binding{k.Pick, k.Up, k.Back})
 }

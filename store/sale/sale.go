@@ -44,9 +44,14 @@ func (l Line) Amount() money.Amount {
 	return l.UnitPrice * money.Amount(l.Qty)
 }
 
-// Tender statuses.
+// Tender statuses. Only approved tenders count towards the sale; pending
+// and unknown ones block its completion until they are settled.
 const (
 	TenderApproved = "approved"
+	TenderPending  = "pending"  // sent to its provider, no answer yet
+	TenderDeclined = "declined" // no money moved
+	TenderUnknown  = "unknown"  // the answer was lost: look it up or check by hand
+	TenderVoided   = "voided"   // taken, then reversed
 )
 
 // Tender methods.
@@ -56,14 +61,18 @@ const (
 
 // Tender is one payment towards a sale.
 type Tender struct {
-	Method    string       `json:"method"`
-	Amount    money.Amount `json:"amount"`             // applied to the sale
-	Tendered  money.Amount `json:"tendered,omitempty"` // cash handed over
-	Change    money.Amount `json:"change,omitempty"`   // cash given back
-	Status    string       `json:"status"`
-	Provider  string       `json:"provider,omitempty"`
-	Reference string       `json:"reference,omitempty"`
-	At        time.Time    `json:"at"`
+	Method   string       `json:"method"`
+	Amount   money.Amount `json:"amount"`             // applied to the sale
+	Tendered money.Amount `json:"tendered,omitempty"` // cash handed over
+	Change   money.Amount `json:"change,omitempty"`   // cash given back
+	Status   string       `json:"status"`
+	Provider string       `json:"provider,omitempty"`
+	Wallet   string       `json:"wallet,omitempty"`
+	// Key is the idempotency key of the provider operation that took it.
+	Key       string    `json:"key,omitempty"`
+	Reference string    `json:"reference,omitempty"` // the provider's transaction id
+	Reason    string    `json:"reason,omitempty"`    // why it was declined or is unknown
+	At        time.Time `json:"at"`
 }
 
 // Sale is an open or completed sale. Rev counts changes so that a save of
@@ -269,6 +278,9 @@ func (s *Sale) PayCash(r TaxRules, tendered money.Amount, now time.Time) (Tender
 	if t.Due == 0 {
 		return Tender{}, errors.New("nothing is due")
 	}
+	if s.Unsettled() != nil {
+		return Tender{}, errors.New("another payment is still open")
+	}
 	tn := Tender{Method: MethodCash, Tendered: tendered, Amount: min(tendered, t.Due), Status: TenderApproved, At: now}
 	tn.Change = tendered - tn.Amount
 	s.Tenders = append(s.Tenders, tn)
@@ -279,7 +291,56 @@ func (s *Sale) PayCash(r TaxRules, tendered money.Amount, now time.Time) (Tender
 // Paid reports whether the sale is fully settled and can be completed.
 func (s *Sale) Paid(r TaxRules) bool {
 	t, err := s.Totals(r)
-	return err == nil && t.Items > 0 && t.Due == 0
+	return err == nil && t.Items > 0 && t.Due == 0 && s.Unsettled() == nil
+}
+
+// Unsettled returns the tenders still pending or unknown.
+func (s *Sale) Unsettled() []Tender {
+	var out []Tender
+	for _, t := range s.Tenders {
+		if t.Status == TenderPending || t.Status == TenderUnknown {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// StartTender records a provider payment as pending before it is sent, so
+// that a crash while it is in flight leaves a trace to reconcile.
+func (s *Sale) StartTender(r TaxRules, method, provider, wallet, key string, amount money.Amount, now time.Time) (Tender, error) {
+	t, err := s.Totals(r)
+	if err != nil {
+		return Tender{}, err
+	}
+	switch {
+	case t.Items == 0:
+		return Tender{}, errors.New("the sale is empty")
+	case s.Unsettled() != nil:
+		return Tender{}, errors.New("another payment is still open")
+	case amount <= 0 || amount > t.Due:
+		return Tender{}, fmt.Errorf("amount must be between 0 and what is due")
+	}
+	tn := Tender{Method: method, Provider: provider, Wallet: wallet, Key: key, Amount: amount, Status: TenderPending, At: now}
+	s.Tenders = append(s.Tenders, tn)
+	s.Rev++
+	return tn, nil
+}
+
+// SettleTender records what became of the tender with the given key.
+func (s *Sale) SettleTender(key, status, reference, reason string) error {
+	for i := range s.Tenders {
+		t := &s.Tenders[i]
+		if t.Key != key {
+			continue
+		}
+		t.Status, t.Reason = status, reason
+		if reference != "" {
+			t.Reference = reference
+		}
+		s.Rev++
+		return nil
+	}
+	return fmt.Errorf("no tender with key %s", key)
 }
 
 // Settle freezes what a fully paid sale came to, so that history keeps its

@@ -1,0 +1,361 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"till/providers"
+	"till/providers/wallet"
+	"till/store/money"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// walletState follows the one wallet payment in flight.
+type walletState struct {
+	op        providers.Op
+	label     string
+	sent      bool // the pending tender is saved and the request has left
+	started   time.Time
+	cancel    context.CancelFunc
+	cancelled bool
+	frame     int
+}
+
+func (w walletState) active() bool { return w.op.Key != "" }
+
+type walletDoneMsg struct {
+	key       string
+	out       providers.Outcome
+	cancelled bool
+}
+
+type walletVoidMsg struct {
+	key string
+	out providers.Outcome
+}
+
+type walletTickMsg struct{ key string }
+
+// spinnerFrames are plain ASCII so the Linux console draws them.
+var spinnerFrames = spinner.Line.Frames
+
+const tickEvery = 125 * time.Millisecond
+
+// enabledWallets are the configured wallets whose provider is wired in.
+func (m *Model) enabledWallets() []wallet.Wallet {
+	var out []wallet.Wallet
+	for _, w := range m.opt.Wallets {
+		if _, ok := m.opt.Payments[w.Provider()]; ok {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// walletForKey maps a number key on the payment screen to its wallet:
+// 1 is cash, wallets follow from 2.
+func (m *Model) walletForKey(k string) (wallet.Wallet, bool) {
+	ws := m.enabledWallets()
+	for i, w := range ws {
+		if k == fmt.Sprint(i+2) {
+			return w, true
+		}
+	}
+	return "", false
+}
+
+// walletCode takes a payment code typed or scanned on the payment screen.
+func (m *Model) walletCode(code string) tea.Cmd {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return nil
+	}
+	if sanitize.Code(code) != code || len(code) > 64 {
+		m.setError("That is not a payment code: ask the customer to show it again")
+		return nil
+	}
+	var fits []wallet.Wallet
+	for _, w := range wallet.Detect(code) {
+		for _, e := range m.enabledWallets() {
+			if w == e {
+				fits = append(fits, w)
+			}
+		}
+	}
+	chosen := m.payment.wallet
+	switch {
+	case chosen != "" && (len(fits) == 0 || contains(fits, chosen)):
+		return m.startWallet(chosen, code)
+	case chosen != "":
+		m.setError(fmt.Sprintf("That looks like a %s code, not %s: choose again or scan again", fits[0].Label(), chosen.Label()))
+		return nil
+	case len(fits) == 1:
+		return m.startWallet(fits[0], code)
+	default:
+		m.payment.code = code
+		m.payment.mode = payChoose
+		names := make([]string, 0, len(fits))
+		for _, w := range fits {
+			names = append(names, w.Label())
+		}
+		if len(names) == 0 {
+			m.setInfo("Which wallet is this code from? Press its number")
+		} else {
+			m.setInfo("This code could be " + strings.Join(names, " or ") + ": press its number")
+		}
+		return nil
+	}
+}
+
+func contains(ws []wallet.Wallet, w wallet.Wallet) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// startWallet records the payment as pending and saves it; the request
+// leaves only once that save has landed (see onSaved).
+func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
+	t, err := m.totals(m.sale)
+	if err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	now := m.opt.Now()
+	op := providers.Op{
+		Provider: w.Provider(), Kind: providers.KindPay, Key: m.opt.NewID(), SaleID: m.sale.ID,
+		Wallet: string(w), Amount: t.Due, Currency: m.opt.Currency.Code, PaymentCode: code,
+		NonDiscountable: min(nonDiscountable(m.sale), t.Due),
+		Description:     fmt.Sprintf("%s sale %s", m.opt.StoreName, shortID(m.sale.ID)),
+		Created:         now,
+	}
+	op.OrderNumber = op.Key
+	if _, err := m.sale.StartTender(m.opt.Tax, w.Label(), op.Provider, op.Wallet, op.Key, op.Amount, now); err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	m.wallet = walletState{op: op, label: w.Label(), started: now}
+	m.payment.mode = payWalletBusy
+	m.payment.code = ""
+	m.payment.input.Reset()
+	m.payment.input.Blur()
+	m.setInfo(fmt.Sprintf("%s %s: sending…", w.Label(), m.opt.Currency.Format(op.Amount)))
+	return tea.Batch(m.changed(), m.tick())
+}
+
+// nonDiscountable is what the sale's non-discountable lines come to.
+func nonDiscountable(s *sale.Sale) money.Amount {
+	var a money.Amount
+	for _, l := range s.ActiveLines() {
+		if l.NonDiscountable {
+			a += l.Amount()
+		}
+	}
+	return a
+}
+
+// sendWallet fires the payment once its pending tender is on disk.
+func (m *Model) sendWallet() tea.Cmd {
+	if !m.wallet.active() || m.wallet.sent || m.shown == nil {
+		return nil
+	}
+	for _, t := range m.shown.Tenders {
+		if t.Key != m.wallet.op.Key {
+			continue
+		}
+		m.wallet.sent = true
+		if m.wallet.cancelled {
+			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled before it was sent"})
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
+		m.wallet.cancel = cancel
+		m.setInfo(fmt.Sprintf("%s %s: waiting for the customer's wallet…", m.wallet.label, m.opt.Currency.Format(m.wallet.op.Amount)))
+		return payCmd(ctx, m.opt.Payments[m.wallet.op.Provider], m.wallet.op)
+	}
+	return nil
+}
+
+// payCmd runs a payment to its end: start, follow while pending, and look
+// an unknown answer up before anything is said to the clerk.
+func payCmd(ctx context.Context, p providers.Payments, op providers.Op) tea.Cmd {
+	return func() tea.Msg {
+		out := p.Pay(ctx, op)
+		if out.Status == providers.Pending {
+			out = p.Follow(ctx, op)
+		}
+		if out.Status == providers.Unknown && ctx.Err() == nil {
+			out = resolve(ctx, p, op, out)
+		}
+		return walletDoneMsg{key: op.Key, out: out, cancelled: errors.Is(ctx.Err(), context.Canceled)}
+	}
+}
+
+// resolve looks an operation up, following it if it is still pending.
+func resolve(ctx context.Context, p providers.Payments, op providers.Op, last providers.Outcome) providers.Outcome {
+	lookup := op
+	lookup.Kind, lookup.Target = providers.KindLookup, op.Key
+	out := p.Lookup(ctx, lookup)
+	if out.Status == providers.Pending {
+		out = p.Follow(ctx, op)
+	}
+	if out.Status == providers.Unknown && out.Reason == "" {
+		out.Reason = last.Reason
+	}
+	return out
+}
+
+func voidCmd(ctx context.Context, p providers.Payments, op providers.Op) tea.Cmd {
+	return func() tea.Msg {
+		return walletVoidMsg{key: op.Target, out: p.Void(ctx, op)}
+	}
+}
+
+func (m *Model) onWalletDone(msg walletDoneMsg) tea.Cmd {
+	if !m.wallet.active() || msg.key != m.wallet.op.Key || m.sale == nil {
+		return nil
+	}
+	if m.wallet.cancel != nil {
+		m.wallet.cancel()
+	}
+	out := msg.out
+	if msg.cancelled && !out.Settled() {
+		// The clerk cancelled while the wallet had not answered: reverse
+		// it, so the payment ends paid or reversed, never hanging.
+		m.setInfo("Cancelling the payment…")
+		void := providers.Op{
+			Provider: m.wallet.op.Provider, Kind: providers.KindVoid, Key: m.opt.NewID(), SaleID: m.sale.ID,
+			Wallet: m.wallet.op.Wallet, Amount: m.wallet.op.Amount, Currency: m.wallet.op.Currency,
+			Target: m.wallet.op.Key, Created: m.opt.Now(),
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
+		m.wallet.cancel = cancel
+		return voidCmd(ctx, m.opt.Payments[void.Provider], void)
+	}
+	return m.settleWallet(out)
+}
+
+func (m *Model) onWalletVoid(msg walletVoidMsg) tea.Cmd {
+	if !m.wallet.active() || msg.key != m.wallet.op.Key || m.sale == nil {
+		return nil
+	}
+	if m.wallet.cancel != nil {
+		m.wallet.cancel()
+	}
+	if msg.out.Status == providers.Approved {
+		return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled by the clerk"})
+	}
+	reason := "The payment could not be cancelled: a manager must check it with the wallet"
+	if msg.out.Reason != "" {
+		reason += " (" + msg.out.Reason + ")"
+	}
+	return m.settleWallet(providers.Outcome{Status: providers.Unknown, Reason: reason})
+}
+
+// settleWallet writes the payment's outcome into the sale and tells the
+// clerk in plain words.
+func (m *Model) settleWallet(out providers.Outcome) tea.Cmd {
+	op, label := m.wallet.op, m.wallet.label
+	m.wallet = walletState{}
+	m.payment.wallet = ""
+	m.payment.mode = payChoose
+	status := map[providers.Status]string{
+		providers.Approved: sale.TenderApproved, providers.Declined: sale.TenderDeclined,
+		providers.Unknown: sale.TenderUnknown, providers.Pending: sale.TenderUnknown,
+	}[out.Status]
+	reason := sanitize.Text(out.Reason)
+	if err := m.sale.SettleTender(op.Key, status, sanitize.Text(out.Reference), reason); err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	amount := m.opt.Currency.Format(op.Amount)
+	switch status {
+	case sale.TenderApproved:
+		m.setSuccess(fmt.Sprintf("%s %s approved", label, amount))
+	case sale.TenderDeclined:
+		m.setError(fmt.Sprintf("%s declined: %s", label, orDefault(reason, "no reason given")))
+	default:
+		m.setError(fmt.Sprintf("%s %s: outcome unknown. %s", label, amount,
+			orDefault(reason, "Do not take another payment until it is checked (F7 looks it up again)")))
+	}
+	return m.changed()
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// lookupUnknown asks the provider again about the sale's unknown tenders.
+func (m *Model) lookupUnknown() tea.Cmd {
+	if m.sale == nil || m.wallet.active() {
+		return nil
+	}
+	for _, t := range m.sale.Unsettled() {
+		p, ok := m.opt.Payments[t.Provider]
+		if !ok {
+			continue
+		}
+		op := providers.Op{Provider: t.Provider, Kind: providers.KindPay, Key: t.Key, SaleID: m.sale.ID,
+			Wallet: t.Wallet, Amount: t.Amount, Currency: m.sale.Currency, Created: t.At}
+		m.wallet = walletState{op: op, label: t.Method, sent: true, started: m.opt.Now()}
+		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
+		m.wallet.cancel = cancel
+		m.payment.mode = payWalletBusy
+		m.setInfo(fmt.Sprintf("Looking up the %s payment…", t.Method))
+		return tea.Batch(func() tea.Msg {
+			return walletDoneMsg{key: op.Key, out: resolve(ctx, p, op, providers.Outcome{Reason: t.Reason})}
+		}, m.tick())
+	}
+	return nil
+}
+
+func (m *Model) cancelWallet() {
+	if !m.wallet.active() || m.wallet.cancelled {
+		return
+	}
+	m.wallet.cancelled = true
+	m.setInfo("Cancelling…")
+	if m.wallet.cancel != nil {
+		m.wallet.cancel()
+	}
+}
+
+func (m *Model) tick() tea.Cmd {
+	key := m.wallet.op.Key
+	return m.opt.Tick(tickEvery, func(time.Time) tea.Msg { return walletTickMsg{key: key} })
+}
+
+func (m *Model) onWalletTick(msg walletTickMsg) tea.Cmd {
+	if !m.wallet.active() || msg.key != m.wallet.op.Key {
+		return nil
+	}
+	m.wallet.frame++
+	return m.tick()
+}
+
+// walletProgress is the busy line: spinner, wallet, amount, elapsed time.
+func (m *Model) walletProgress() string {
+	w := m.wallet
+	elapsed := m.opt.Now().Sub(w.started).Truncate(time.Second)
+	what := "waiting for the wallet"
+	switch {
+	case w.cancelled:
+		what = "cancelling"
+	case !w.sent:
+		what = "saving"
+	}
+	return fmt.Sprintf("%s %s %s: %s  %s", spinnerFrames[w.frame%len(spinnerFrames)], w.label,
+		m.opt.Currency.Format(w.op.Amount), what, elapsed)
+}
