@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,18 +49,22 @@ func newHarness(t *testing.T, open *sale.Sale) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return newHarnessWith(t, db, open)
+	return newHarnessWith(t, db, open, nil)
 }
 
-func newHarnessWith(t *testing.T, db *store.DB, open *sale.Sale) *harness {
+func newHarnessWith(t *testing.T, db *store.DB, open *sale.Sale, adjust func(*Options)) *harness {
 	t.Helper()
 	ids := 0
-	m := New(Options{
+	opt := Options{
 		Store: db, Catalog: catalog.New(testItems), Currency: twd, Tax: taxIncl, Embedded: rules,
 		StoreName: "Demo Store", TillID: "T1", OpenSale: open,
-		NewID: func() string { ids++; return "sale-" + string(rune('0'+ids)) + "-0000-0000" },
+		NewID: func() string { ids++; return fmt.Sprintf("sale-%d-0000-0000", ids) },
 		Now:   func() time.Time { return testNow },
-	})
+	}
+	if adjust != nil {
+		adjust(&opt)
+	}
+	m := New(opt)
 	h := &harness{t: t, m: m, db: db}
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	h.run(m.Init())
@@ -70,6 +75,7 @@ func newHarnessWith(t *testing.T, db *store.DB, open *sale.Sale) *harness {
 func (h *harness) run(cmd tea.Cmd) {
 	queue := []tea.Cmd{cmd}
 	for steps := 0; len(queue) > 0; steps++ {
+		h.t.Helper()
 		if steps > 1000 {
 			h.t.Fatal("commands do not settle")
 		}
@@ -82,7 +88,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case savedMsg, completedMsg, lastSaleMsg:
+		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

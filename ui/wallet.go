@@ -94,7 +94,7 @@ func (m *Model) walletCode(code string) tea.Cmd {
 	case chosen != "" && (len(fits) == 0 || contains(fits, chosen)):
 		return m.startWallet(chosen, code)
 	case chosen != "":
-		m.setError(fmt.Sprintf("That looks like a %s code, not %s: choose again or scan again", fits[0].Label(), chosen.Label()))
+		m.setError(fmt.Sprintf("That code looks like %s, not %s: choose again or scan again", fits[0].Label(), chosen.Label()))
 		return nil
 	case len(fits) == 1:
 		return m.startWallet(fits[0], code)
