@@ -7,15 +7,19 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"till/assets"
 	"till/hardware/scanner"
+	"till/providers/wallet"
 	"till/store/barcode"
 	"till/store/money"
 	"till/store/sale"
@@ -30,6 +34,59 @@ type Config struct {
 	Embedded  barcode.Rules
 	Scanner   string // scanner source spec, empty for keyboard only
 	Source    string // where the configuration came from, for messages
+	// Wallets are offered at payment in this order; each one's provider
+	// is configured below.
+	Wallets    []wallet.Wallet
+	PayTimeout time.Duration
+	Cancan     Cancan
+	IPass      IPass
+}
+
+// Cancan is the CANCAN gateway's section (WeChat Pay, Alipay, LINE Pay).
+type Cancan struct {
+	BaseURL        string            `toml:"base_url"`
+	APIKey         string            `toml:"api_key"`
+	POSID          string            `toml:"pos_id"`
+	MchLevel1      string            `toml:"mch_level_1"`
+	MchLevel2      string            `toml:"mch_level_2"`
+	MchLevel3      string            `toml:"mch_level_3"`
+	Gateways       map[string]string `toml:"gateways"`
+	RequestTimeout time.Duration     `toml:"request_timeout"`
+	PollInterval   time.Duration     `toml:"poll_interval"`
+	PollBound      time.Duration     `toml:"poll_bound"`
+}
+
+// IPass is the iPASS offline-pay section.
+type IPass struct {
+	BaseURL        string        `toml:"base_url"`
+	Token          string        `toml:"token"`
+	TokenURL       string        `toml:"token_url"`
+	ClientID       string        `toml:"client_id"`
+	ClientSecret   string        `toml:"client_secret"`
+	MerchantID     string        `toml:"merchant_id"`
+	Key            string        `toml:"key"`
+	StoreID        string        `toml:"store_id"`
+	ShopStoreID    string        `toml:"shop_store_id"`
+	TerminalID     string        `toml:"terminal_id"`
+	IsTest         bool          `toml:"is_test"`
+	RequestTimeout time.Duration `toml:"request_timeout"`
+}
+
+// String keeps credentials out of any log or message that prints a
+// configuration.
+func (c Cancan) String() string {
+	return fmt.Sprintf("cancan{base_url=%s api_key=%s}", c.BaseURL, redact(c.APIKey))
+}
+
+func (c IPass) String() string {
+	return fmt.Sprintf("ipass{base_url=%s token=%s key=%s client_secret=%s}", c.BaseURL, redact(c.Token), redact(c.Key), redact(c.ClientSecret))
+}
+
+func redact(secret string) string {
+	if secret == "" {
+		return "(none)"
+	}
+	return "(set)"
 }
 
 // file mirrors the TOML layout.
@@ -55,6 +112,14 @@ type file struct {
 	Scanner struct {
 		Source string `toml:"source"`
 	} `toml:"scanner"`
+	Payments struct {
+		Wallets []string      `toml:"wallets"`
+		Timeout time.Duration `toml:"timeout"`
+	} `toml:"payments"`
+	Providers struct {
+		Cancan Cancan `toml:"cancan"`
+		IPass  IPass  `toml:"ipass"`
+	} `toml:"providers"`
 }
 
 // percent is a tax rate written as a TOML integer or float of percent,
@@ -187,7 +252,73 @@ func Parse(data []byte, source string) (Config, error) {
 			return fail("scanner.source", "%v", err)
 		}
 	}
+	c.Cancan, c.IPass = f.Providers.Cancan, f.Providers.IPass
+	c.PayTimeout = f.Payments.Timeout
+	if c.PayTimeout == 0 {
+		c.PayTimeout = 2 * time.Minute
+	}
+	if c.PayTimeout < 10*time.Second {
+		return fail("payments.timeout", "%v is too short to follow a payment (at least 10s)", c.PayTimeout)
+	}
+	for i, name := range f.Payments.Wallets {
+		w := wallet.Wallet(name)
+		if !slices.Contains(wallet.All, w) {
+			return fail(fmt.Sprintf("payments.wallets[%d]", i+1), "%q is not one of wechat, alipay, linepay, ipass", name)
+		}
+		if slices.Contains(c.Wallets, w) {
+			return fail(fmt.Sprintf("payments.wallets[%d]", i+1), "%q is listed twice", name)
+		}
+		if err := c.checkProvider(w); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w (needed by payments.wallets %q)", source, err, name)
+		}
+		c.Wallets = append(c.Wallets, w)
+	}
 	return c, nil
+}
+
+// checkProvider makes sure the provider behind a wallet is configured;
+// errors name the missing key.
+func (c Config) checkProvider(w wallet.Wallet) error {
+	missing := func(key string) error { return fmt.Errorf("%s: required key is missing", key) }
+	switch w.Provider() {
+	case "cancan":
+		p := c.Cancan
+		switch {
+		case p.BaseURL == "":
+			return missing("providers.cancan.base_url")
+		case p.APIKey == "":
+			return missing("providers.cancan.api_key")
+		case p.Gateways[string(w)] == "":
+			return missing("providers.cancan.gateways." + string(w))
+		}
+		return checkURL("providers.cancan.base_url", p.BaseURL)
+	case "ipass":
+		p := c.IPass
+		switch {
+		case p.BaseURL == "":
+			return missing("providers.ipass.base_url")
+		case p.Token == "" && p.TokenURL == "":
+			return missing("providers.ipass.token (or token_url)")
+		case p.TokenURL != "" && (p.ClientID == "" || p.ClientSecret == ""):
+			return missing("providers.ipass.client_id and client_secret (with token_url)")
+		case (p.MerchantID != "" || p.Key != "") == (p.StoreID != ""):
+			return fmt.Errorf("providers.ipass: set either merchant_id and key (merchant mode) or store_id (omni-channel mode), not both")
+		case p.StoreID == "" && (p.MerchantID == "" || p.Key == ""):
+			return missing("providers.ipass.merchant_id and key")
+		case p.TerminalID == "":
+			return missing("providers.ipass.terminal_id")
+		}
+		return checkURL("providers.ipass.base_url", p.BaseURL)
+	}
+	return nil
+}
+
+func checkURL(key, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%s: %q is not an http(s) URL", key, raw)
+	}
+	return nil
 }
 
 // TaxClasses lists the configured classes, sorted, for messages.

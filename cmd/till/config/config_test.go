@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,60 @@ func TestLoadFallsBackToXDGThenEmbedded(t *testing.T) {
 	}
 	if c, err := Load(""); err != nil || c.Currency.Code != "JPY" {
 		t.Fatalf("XDG file: %+v, %v", c, err)
+	}
+}
+
+const withWallets = minimal + `
+[payments]
+wallets = ["wechat", "ipass"]
+[providers.cancan]
+base_url = "https://cancan.example/api/v2/"
+api_key = "sk_live_XYZZY"
+[providers.cancan.gateways]
+wechat = "wechatpay_tw"
+[providers.ipass]
+base_url = "https://omni.example"
+token = "tok_XYZZY"
+store_id = "S1"
+terminal_id = "T1"
+`
+
+func TestWalletsNeedTheirProvider(t *testing.T) {
+	c, err := Parse([]byte(withWallets), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Wallets) != 2 || c.Cancan.Gateways["wechat"] != "wechatpay_tw" || c.PayTimeout.Minutes() != 2 {
+		t.Fatalf("config = %+v", c)
+	}
+	for _, s := range []string{c.Cancan.String(), c.IPass.String(), fmt.Sprint(c)} {
+		if strings.Contains(s, "XYZZY") {
+			t.Errorf("a credential is printed: %s", s)
+		}
+	}
+	cases := map[string]string{
+		strings.Replace(withWallets, `"ipass"]`, `"ipass", "paypal"]`, 1):                     "payments.wallets[3]",
+		strings.Replace(withWallets, `"ipass"]`, `"ipass", "wechat"]`, 1):                     "listed twice",
+		strings.Replace(withWallets, `api_key = "sk_live_XYZZY"`, ``, 1):                      "providers.cancan.api_key: required key is missing",
+		strings.Replace(withWallets, `wechat = "wechatpay_tw"`, ``, 1):                        "providers.cancan.gateways.wechat",
+		strings.Replace(withWallets, `"https://cancan.example/api/v2/"`, `"ftp://x"`, 1):      "providers.cancan.base_url",
+		strings.Replace(withWallets, `store_id = "S1"`, `merchant_id = "M"`, 1):               "providers.ipass.merchant_id and key",
+		strings.Replace(withWallets, `store_id = "S1"`, `store_id = "S1"`+"\nkey = \"k\"", 1): "either merchant_id and key",
+		strings.Replace(withWallets, `token = "tok_XYZZY"`, ``, 1):                            "providers.ipass.token",
+		strings.Replace(withWallets, `terminal_id = "T1"`, ``, 1):                             "providers.ipass.terminal_id",
+		withWallets + "timeout = \"1s\"\n":                                                    "",
+	}
+	for in, want := range cases {
+		_, err := Parse([]byte(in), "x.toml")
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to mention %q", err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "XYZZY") {
+			t.Errorf("error leaks a credential: %v", err)
+		}
+	}
+	bad := strings.Replace(withWallets, "[payments]", "[payments]\ntimeout = \"1s\"", 1)
+	if _, err := Parse([]byte(bad), "x.toml"); err == nil || !strings.Contains(err.Error(), "payments.timeout") {
+		t.Errorf("short timeout: %v", err)
 	}
 }
