@@ -263,3 +263,43 @@ func buckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
 	}
 	return out, nil
 }
+
+// UpdateSale changes the completed sale with receipt number n in one
+// transaction: fn gets the stored sale and may change it (voids and
+// refunds). Its number, ID and lines cannot be changed. When fn fails
+// nothing is written.
+func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error) (*sale.Sale, error) {
+	var out *sale.Sale
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		b, err := buckets(tx, bucketSales, bucketReceipts)
+		if err != nil {
+			return err
+		}
+		key := encodeUint(n)
+		id := b[1].Get(key)
+		if id == nil {
+			return ErrNotFound
+		}
+		s, err := saleByID(b[0], key, id)
+		if err != nil {
+			return err
+		}
+		before := s.Clone()
+		if err := fn(s); err != nil {
+			return err
+		}
+		if s.ID != before.ID || s.Number != before.Number || len(s.Lines) != len(before.Lines) {
+			return errors.New("a completed sale's number, id and lines cannot change")
+		}
+		v, err := json.Marshal(s)
+		if err != nil {
+			return fmt.Errorf("encoding: %w", err)
+		}
+		out = s
+		return b[0].Put([]byte(s.ID), v)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("updating receipt %d: %w", n, err)
+	}
+	return out, nil
+}

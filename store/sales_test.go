@@ -296,3 +296,44 @@ func TestSalesDamagedValue(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdateSaleRecordsARefundAtomically(t *testing.T) {
+	db := openTemp(t)
+	s := sale.New("sale-upd", "TWD", time.Now())
+	if _, err := s.Add(sale.Item{SKU: "A", Name: "A", Price: 1000, TaxClass: "standard"}, "A", 1000, 1); err != nil {
+		t.Fatal(err)
+	}
+	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	if _, err := s.StartTender(tax, "WeChat Pay", "cancan", "wechat", "pay-1", 1000, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SettleTender("pay-1", sale.TenderApproved, "ref", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CompleteSale(s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.UpdateSale(1, func(s *sale.Sale) error {
+		_, err := s.Adjust(sale.AdjustRefund, "pay-1", "refund-1", 400, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.UpdateSale(1, func(s *sale.Sale) error {
+		_, err := s.Adjust(sale.AdjustRefund, "pay-1", "refund-2", 100, time.Now())
+		return err
+	}); err == nil {
+		t.Error("a second refund was accepted while the first is open")
+	}
+	got, err := db.SaleByNumber(1)
+	if err != nil || len(got.Adjustments) != 1 || got.Adjustments[0].Status != sale.TenderPending || got.Number != 1 {
+		t.Fatalf("stored = %+v, %v", got, err)
+	}
+	if _, err := db.UpdateSale(1, func(s *sale.Sale) error { s.Lines = nil; return nil }); err == nil {
+		t.Error("lines of a completed sale were changed")
+	}
+	if _, err := db.UpdateSale(9, func(*sale.Sale) error { return nil }); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing receipt: %v", err)
+	}
+}

@@ -90,6 +90,8 @@ type Sale struct {
 	// Total and Tax are frozen by Settle when the sale completes.
 	Total money.Amount `json:"total,omitempty"`
 	Tax   money.Amount `json:"tax,omitempty"`
+	// Adjustments are voids and refunds of its payments after completion.
+	Adjustments []Adjustment `json:"adjustments,omitempty"`
 }
 
 // New starts an empty sale.
@@ -103,6 +105,7 @@ func (s *Sale) Clone() *Sale {
 	c := *s
 	c.Lines = append([]Line(nil), s.Lines...)
 	c.Tenders = append([]Tender(nil), s.Tenders...)
+	c.Adjustments = append([]Adjustment(nil), s.Adjustments...)
 	return &c
 }
 

@@ -1,0 +1,108 @@
+package sale
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"till/store/money"
+)
+
+// Adjustment kinds: a void reverses a whole provider payment shortly after
+// it was taken; a refund gives back all or part of it later.
+const (
+	AdjustVoid   = "void"
+	AdjustRefund = "refund"
+)
+
+// Adjustment is a void or refund of one tender of a completed sale. It is
+// recorded as pending before the provider is asked, like a tender.
+type Adjustment struct {
+	Kind      string       `json:"kind"`
+	TenderKey string       `json:"tender_key"`
+	Key       string       `json:"key"` // idempotency key of the provider operation
+	Amount    money.Amount `json:"amount"`
+	Status    string       `json:"status"` // as a tender's
+	Reference string       `json:"reference,omitempty"`
+	Reason    string       `json:"reason,omitempty"`
+	At        time.Time    `json:"at"`
+}
+
+// Refundable is what is left to give back of the tender with key: its
+// amount less approved or still open refunds; nothing once voided.
+func (s *Sale) Refundable(tenderKey string) (money.Amount, error) {
+	var tn *Tender
+	for i := range s.Tenders {
+		if s.Tenders[i].Key == tenderKey && tenderKey != "" {
+			tn = &s.Tenders[i]
+		}
+	}
+	if tn == nil {
+		return 0, fmt.Errorf("the sale has no provider payment %s", tenderKey)
+	}
+	if tn.Status != TenderApproved {
+		return 0, fmt.Errorf("the %s payment is %s, not approved", tn.Method, tn.Status)
+	}
+	left := tn.Amount
+	for _, a := range s.Adjustments {
+		if a.TenderKey != tenderKey || a.Status == TenderDeclined {
+			continue
+		}
+		if a.Kind == AdjustVoid {
+			return 0, errors.New("the payment is voided")
+		}
+		left -= a.Amount
+	}
+	return left, nil
+}
+
+// Adjust records a void or refund as pending. A void takes the whole
+// tender and only while nothing of it was refunded.
+func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time.Time) (Adjustment, error) {
+	left, err := s.Refundable(tenderKey)
+	if err != nil {
+		return Adjustment{}, err
+	}
+	for _, a := range s.Adjustments {
+		if a.Status == TenderPending || a.Status == TenderUnknown {
+			return Adjustment{}, errors.New("an earlier void or refund of this sale is still open")
+		}
+	}
+	switch kind {
+	case AdjustVoid:
+		var tn Tender
+		for _, t := range s.Tenders {
+			if t.Key == tenderKey {
+				tn = t
+			}
+		}
+		if left != tn.Amount {
+			return Adjustment{}, errors.New("part of the payment was refunded: refund the rest instead of voiding")
+		}
+		amount = left
+	case AdjustRefund:
+		if amount <= 0 || amount > left {
+			return Adjustment{}, fmt.Errorf("a refund must be more than zero and at most what is left (%d)", left)
+		}
+	default:
+		return Adjustment{}, fmt.Errorf("unknown adjustment %q", kind)
+	}
+	a := Adjustment{Kind: kind, TenderKey: tenderKey, Key: key, Amount: amount, Status: TenderPending, At: now}
+	s.Adjustments = append(s.Adjustments, a)
+	return a, nil
+}
+
+// SettleAdjustment records what became of the adjustment with key.
+func (s *Sale) SettleAdjustment(key, status, reference, reason string) error {
+	for i := range s.Adjustments {
+		a := &s.Adjustments[i]
+		if a.Key == key {
+			a.Status, a.Reason = status, reason
+			if reference != "" {
+				a.Reference = reference
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no void or refund with key %s", key)
+}
