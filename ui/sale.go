@@ -362,6 +362,9 @@ func (m *Model) frame(body string, keys []key.Binding) string {
 	if len(lines) > room {
 		lines = lines[:room]
 	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.width, "…")
+	}
 	for len(lines) < room {
 		lines = append(lines, "")
 	}

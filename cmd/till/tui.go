@@ -39,6 +39,13 @@ func runTUI(g globals) error {
 		if err := loadDemoCatalog(db, cfg); err != nil {
 			return fmt.Errorf("loading the demo catalog: %w", err)
 		}
+		if err := startSimulators(&cfg); err != nil {
+			return err
+		}
+	}
+	pay, err := payments(cfg)
+	if err != nil {
+		return err
 	}
 	items, err := db.Items()
 	if err != nil {
@@ -53,6 +60,7 @@ func runTUI(g globals) error {
 		Currency: cfg.Currency, Tax: cfg.Tax, Embedded: cfg.Embedded,
 		StoreName: cfg.StoreName, TillID: cfg.TillID,
 		OpenSale: open, NewID: uuid.NewString, Now: time.Now,
+		Payments: pay, Wallets: cfg.Wallets, PayTimeout: cfg.PayTimeout,
 	}
 	if len(items) == 0 {
 		opt.Notice = emptyCatalogNotice

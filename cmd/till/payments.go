@@ -1,0 +1,73 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	"till/cmd/till/config"
+	"till/providers"
+	"till/providers/cancan"
+	"till/providers/ipass"
+	"till/providers/sims"
+	"till/providers/wallet"
+)
+
+// payments builds an adapter for every provider the configured wallets
+// use.
+func payments(cfg config.Config) (map[string]providers.Payments, error) {
+	out := map[string]providers.Payments{}
+	for _, w := range cfg.Wallets {
+		if _, ok := out[w.Provider()]; ok {
+			continue
+		}
+		var p providers.Payments
+		var err error
+		switch w.Provider() {
+		case "cancan":
+			c := cfg.Cancan
+			p, err = cancan.New(cancan.Config{
+				BaseURL: c.BaseURL, APIKey: c.APIKey, POSID: c.POSID,
+				MchLevel1: c.MchLevel1, MchLevel2: c.MchLevel2, MchLevel3: c.MchLevel3,
+				Gateways: c.Gateways, Timeout: c.RequestTimeout, PollInterval: c.PollInterval, PollBound: c.PollBound,
+			})
+		case "ipass":
+			c := cfg.IPass
+			p, err = ipass.New(ipass.Config{
+				BaseURL: c.BaseURL, Token: c.Token, TokenURL: c.TokenURL, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+				MerchantID: c.MerchantID, Key: c.Key, StoreID: c.StoreID, ShopStoreID: c.ShopStoreID,
+				TerminalID: c.TerminalID, IsTest: c.IsTest, Timeout: c.RequestTimeout,
+			})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("providers.%s: %w", w.Provider(), err)
+		}
+		out[w.Provider()] = p
+	}
+	return out, nil
+}
+
+// startSimulators serves every provider simulator on a loopback port for
+// the demo and points the configuration at them. The server lives as long
+// as the process.
+func startSimulators(cfg *config.Config) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("starting the demo's payment simulators: %w", err)
+	}
+	srv := &http.Server{Handler: sims.New(), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with the process
+	base := "http://" + ln.Addr().String()
+	cfg.Wallets = slices.Clone(wallet.All)
+	cfg.Cancan = config.Cancan{
+		BaseURL: sims.CancanURL(base), APIKey: sims.CancanAPIKey, POSID: cfg.TillID,
+		Gateways: sims.CancanGateways, PollInterval: 500 * time.Millisecond, PollBound: 30 * time.Second,
+	}
+	cfg.IPass = config.IPass{
+		BaseURL: sims.IPassURL(base), Token: sims.IPassToken, StoreID: sims.IPassStoreID,
+		ShopStoreID: "00681", TerminalID: "DEMO0001", IsTest: true,
+	}
+	return nil
+}

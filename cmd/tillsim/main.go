@@ -1,0 +1,70 @@
+// Command tillsim serves every payment provider's simulator, for
+// integrators and for tests that run the till against them:
+//
+//	tillsim [-addr 127.0.0.1:8700]
+//
+// It prints the configuration a till needs to use it, and takes faults on
+// its control API (see README, "Simulators").
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"till/providers/sims"
+)
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8700", "address to listen on")
+	flag.Parse()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "tillsim:", err)
+		os.Exit(1)
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Printf(`tillsim serving on %s
+
+[payments]
+wallets = ["wechat", "alipay", "linepay", "ipass"]
+
+[providers.cancan]
+base_url = %q
+api_key = %q
+[providers.cancan.gateways]
+wechat = %q
+alipay = %q
+linepay = %q
+
+[providers.ipass]
+base_url = %q
+token = %q
+store_id = %q
+shop_store_id = "00681"
+terminal_id = "SIM00001"
+is_test = true
+`, base, sims.CancanURL(base), sims.CancanAPIKey, sims.CancanGateways["wechat"], sims.CancanGateways["alipay"],
+		sims.CancanGateways["linepay"], sims.IPassURL(base), sims.IPassToken, sims.IPassStoreID)
+
+	srv := &http.Server{Handler: sims.New(), ReadHeaderTimeout: 5 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(shutdown) //nolint:errcheck // exiting anyway
+	}()
+	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		fmt.Fprintln(os.Stderr, "tillsim:", err)
+		os.Exit(1)
+	}
+}
