@@ -96,6 +96,8 @@ type saleJSON struct {
 	Tax       money.Amount `json:"tax"`
 	Lines     []lineJSON   `json:"lines"`
 	Tenders   []tenderJSON `json:"tenders"`
+	// Adjustments are voids and refunds of wallet payments.
+	Adjustments []sale.Adjustment `json:"adjustments,omitempty"`
 }
 
 type lineJSON struct {
@@ -113,7 +115,10 @@ type tenderJSON struct {
 	Change    money.Amount `json:"change,omitempty"`
 	Status    string       `json:"status"`
 	Provider  string       `json:"provider,omitempty"`
+	Wallet    string       `json:"wallet,omitempty"`
+	Key       string       `json:"key,omitempty"`
 	Reference string       `json:"reference,omitempty"`
+	Reason    string       `json:"reason,omitempty"`
 }
 
 func toJSON(s *sale.Sale) saleJSON {
@@ -132,9 +137,10 @@ func toJSON(s *sale.Sale) saleJSON {
 	for _, t := range s.Tenders {
 		out.Tenders = append(out.Tenders, tenderJSON{
 			Method: t.Method, Amount: t.Amount, Tendered: t.Tendered, Change: t.Change,
-			Status: t.Status, Provider: t.Provider, Reference: t.Reference,
+			Status: t.Status, Provider: t.Provider, Wallet: t.Wallet, Key: t.Key, Reference: t.Reference, Reason: t.Reason,
 		})
 	}
+	out.Adjustments = s.Adjustments
 	return out
 }
 

@@ -3,6 +3,7 @@
 //	till [flags]                 run the checkout
 //	till import [flags] FILE.csv replace the catalog with a CSV file
 //	till sales [--json] [flags]  list completed sales
+//	till void|refund --receipt N void or refund a wallet payment
 package main
 
 import (
@@ -26,6 +27,9 @@ Usage:
   till --demo                    run on the demo catalog (no setup needed)
   till import [flags] FILE.csv   replace the catalog with FILE.csv
   till sales [--json] [flags]    list completed sales
+  till void --receipt N          void a sale's wallet payment
+  till refund --receipt N [--amount X]
+                                 refund all or part of it
 
 Flags:
 `
@@ -38,11 +42,13 @@ type globals struct {
 	scanner    string
 }
 
+// register adds the global flags to fs, keeping values already parsed
+// before a subcommand ("till --db X sales").
 func (g *globals) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.configPath, "config", "", "configuration `file` (default $XDG_CONFIG_HOME/till/config.toml, else built in)")
-	fs.StringVar(&g.dbPath, "db", "", "database `file` (default $XDG_DATA_HOME/till/till.db, or demo.db with --demo)")
-	fs.BoolVar(&g.demo, "demo", false, "use the built-in configuration and demo catalog")
-	fs.StringVar(&g.scanner, "scanner", "", "scanner `source`: serial:/dev/ttyACM0[?baud=9600] or file:/path/to/fifo")
+	fs.StringVar(&g.configPath, "config", g.configPath, "configuration `file` (default $XDG_CONFIG_HOME/till/config.toml, else built in)")
+	fs.StringVar(&g.dbPath, "db", g.dbPath, "database `file` (default $XDG_DATA_HOME/till/till.db, or demo.db with --demo)")
+	fs.BoolVar(&g.demo, "demo", g.demo, "use the built-in configuration and demo catalog")
+	fs.StringVar(&g.scanner, "scanner", g.scanner, "scanner `source`: serial:/dev/ttyACM0[?baud=9600] or file:/path/to/fifo")
 }
 
 func main() {
@@ -70,6 +76,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runImport(g, rest[1:], stderr)
 	case rest[0] == "sales":
 		err = runSales(g, rest[1:], stdout, stderr)
+	case rest[0] == "void" || rest[0] == "refund":
+		err = runAdjust(rest[0], g, rest[1:], stdout, stderr)
 	case rest[0] == "help":
 		fs.Usage()
 		return 0

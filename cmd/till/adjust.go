@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+
+	"till/providers"
+	"till/store/money"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// runAdjust voids or refunds a wallet payment of a completed sale:
+//
+//	till void --receipt N [--payment KEY]
+//	till refund --receipt N [--amount 12.50] [--payment KEY]
+//
+// The void or refund is recorded as pending before the provider is asked,
+// and its outcome after, so a crash in between leaves it to look up.
+func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) error {
+	var receipt uint64
+	var amountText, tenderKey string
+	if _, err := subFlags(kind, &g, args, stderr, func(fs *flag.FlagSet) {
+		fs.Uint64Var(&receipt, "receipt", 0, "receipt `number` of the sale")
+		fs.StringVar(&tenderKey, "payment", "", "`key` of the payment when the sale has several (see till sales --json)")
+		if kind == sale.AdjustRefund {
+			fs.StringVar(&amountText, "amount", "", "`amount` to refund in major units (default: all that is left)")
+		}
+	}); err != nil {
+		return err
+	}
+	if receipt == 0 {
+		return fmt.Errorf("usage: till %s --receipt N", kind)
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	db, err := g.openDB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := db.SaleByNumber(receipt)
+	if err != nil {
+		return err
+	}
+	tn, err := pickPayment(s, tenderKey)
+	if err != nil {
+		return err
+	}
+	if g.demo {
+		if err := startSimulators(&cfg); err != nil {
+			return err
+		}
+	}
+	pay, err := payments(cfg)
+	if err != nil {
+		return err
+	}
+	p, ok := pay[tn.Provider]
+	if !ok {
+		return fmt.Errorf("provider %s is not configured (payments.wallets)", tn.Provider)
+	}
+	var amount money.Amount
+	if amountText != "" {
+		if amount, err = cfg.Currency.Parse(amountText); err != nil {
+			return fmt.Errorf("--amount: %w", err)
+		}
+	} else if kind == sale.AdjustRefund {
+		if amount, err = s.Refundable(tn.Key); err != nil {
+			return err
+		}
+	}
+	key := uuid.NewString()
+	var adj sale.Adjustment
+	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
+		adj, err = s.Adjust(kind, tn.Key, key, amount, time.Now())
+		return err
+	}); err != nil {
+		return err
+	}
+	op := providers.Op{Provider: tn.Provider, Kind: providers.KindRefund, Key: key, SaleID: s.ID, Wallet: tn.Wallet,
+		Amount: adj.Amount, Currency: s.Currency, Target: tn.Key, Created: adj.At}
+	if kind == sale.AdjustVoid {
+		op.Kind = providers.KindVoid
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.PayTimeout)
+	defer cancel()
+	out := providers.Do(ctx, p, op)
+	if out.Status == providers.Unknown || out.Status == providers.Pending {
+		lookup := op
+		lookup.Kind, lookup.Target = providers.KindLookup, op.Key
+		if again := p.Lookup(ctx, lookup); again.Settled() {
+			out = again
+		}
+	}
+	status := map[providers.Status]string{providers.Approved: sale.TenderApproved, providers.Declined: sale.TenderDeclined,
+		providers.Pending: sale.TenderPending, providers.Unknown: sale.TenderUnknown}[out.Status]
+	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
+		return s.SettleAdjustment(key, status, out.Reference, out.Reason)
+	}); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("%s of %s %s on receipt %06d", kind, cfg.Currency.Format(adj.Amount), tn.Method, receipt)
+	switch out.Status {
+	case providers.Approved:
+		fmt.Fprintf(stdout, "%s: done (reference %s)\n", what, sanitize.Text(out.Reference))
+		return nil
+	case providers.Declined:
+		return fmt.Errorf("%s: declined: %s", what, sanitize.Text(out.Reason))
+	default:
+		return fmt.Errorf("%s: outcome %s: %s", what, out.Status, sanitize.Text(out.Reason))
+	}
+}
+
+// pickPayment finds the approved provider payment to void or refund.
+func pickPayment(s *sale.Sale, key string) (sale.Tender, error) {
+	var found []sale.Tender
+	for _, t := range s.Tenders {
+		if t.Provider != "" && t.Status == sale.TenderApproved && (key == "" || t.Key == key) {
+			found = append(found, t)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return sale.Tender{}, errors.New("the sale has no approved wallet payment to adjust (see till sales --json)")
+	case 1:
+		return found[0], nil
+	}
+	keys := ""
+	for _, t := range found {
+		keys += fmt.Sprintf("\n  %s  %s  %d", t.Key, t.Method, t.Amount)
+	}
+	return sale.Tender{}, errors.New("the sale has several wallet payments: choose one with --payment" + keys)
+}
