@@ -22,9 +22,12 @@ fuzz: ## a short run of every fuzz test
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=20s ./store/barcode
 	$(GO) test -run='^$$' -fuzz=FuzzText -fuzztime=20s ./store/sanitize
 	$(GO) test -run='^$$' -fuzz=FuzzReadCSV -fuzztime=20s ./store/catalog
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/cancan
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/ipass
 
 golden: ## rewrite the golden screens after a deliberate change
 	$(GO) test ./ui -update
 
 build:
 	$(GO) build -o till ./cmd/till
+	$(GO) build -o tillsim ./cmd/tillsim
