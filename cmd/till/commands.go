@@ -10,6 +10,8 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/x/term"
+
 	"till/assets"
 	"till/cmd/till/config"
 	"till/store"
@@ -41,10 +43,9 @@ func runImport(g globals, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := importCatalog(db, f, cfg, func(stage string, done int) {
-		fmt.Fprintf(stderr, "\r%s %d items…", stage, done)
-	})
-	fmt.Fprintln(stderr)
+	progress, done := progressPrinter(stderr)
+	n, err := importCatalog(db, f, cfg, progress)
+	done()
 	if err != nil {
 		var ie *catalog.ImportError
 		if errors.As(err, &ie) {
@@ -54,6 +55,30 @@ func runImport(g globals, args []string, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "Imported %d items from %s into %s\n", n, rest[0], db.Path())
 	return nil
+}
+
+// progressPrinter reports import progress: redrawn on one line on a
+// terminal, a line per step when stderr is a file or a pipe.
+func progressPrinter(w io.Writer) (progress func(stage string, n int), done func()) {
+	tty := false
+	if f, ok := w.(*os.File); ok {
+		tty = term.IsTerminal(f.Fd())
+	}
+	printed := false
+	progress = func(stage string, n int) {
+		printed = true
+		if tty {
+			fmt.Fprintf(w, "\r%s %d items…", stage, n)
+		} else {
+			fmt.Fprintf(w, "%s %d items\n", stage, n)
+		}
+	}
+	done = func() {
+		if tty && printed {
+			fmt.Fprintln(w)
+		}
+	}
+	return progress, done
 }
 
 // importCatalog validates the whole file, then replaces the catalog in one

@@ -86,15 +86,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fmt.Fprintln(stderr, "till:", err)
-		return 1
+	var usageErr usageError
+	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &usageErr):
+		return 2 // the flag package has said what is wrong
 	}
-	return 0
+	fmt.Fprintln(stderr, "till:", err)
+	return 1
 }
+
+// usageError is a subcommand's flag error, already reported.
+type usageError struct{ error }
 
 func exitUsage(err error) int {
 	if errors.Is(err, flag.ErrHelp) {
@@ -113,7 +117,10 @@ func subFlags(name string, g *globals, args []string, stderr io.Writer, extra fu
 		extra(fs)
 	}
 	if err := fs.Parse(args); err != nil {
-		return nil, err
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError{err}
 	}
 	return fs.Args(), nil
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/adrg/xdg"
+
 	"till/store"
 	"till/store/sale"
 )
@@ -29,11 +31,15 @@ func runTill(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errOut.String()
 }
 
-// isolate keeps the default configuration lookup away from the real home.
+// isolate keeps the default configuration and database away from the real
+// home. xdg reads the environment once at start, so it is reloaded here and
+// again, by the cleanup registered first, after the variables are restored.
 func isolate(t *testing.T) {
 	t.Helper()
+	t.Cleanup(xdg.Reload)
 	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
 	t.Setenv("XDG_DATA_HOME", t.TempDir())
+	xdg.Reload()
 }
 
 // catalogOf reads the catalog in db, keyed by SKU. The database is closed
@@ -150,6 +156,36 @@ func TestImportBadRowsChangesNothing(t *testing.T) {
 	}
 	if _, ok := after["COLA-330"]; ok {
 		t.Error("the good row of the rejected file was imported")
+	}
+}
+
+func TestGlobalFlagsBeforeSubcommand(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	db := filepath.Join(dir, "till.db")
+	code, _, stderr := runTill(t, "--config", testConfig, "--db", db, "import", testCatalog)
+	if code != 0 || !strings.Contains(stderr, "into "+db) {
+		t.Fatalf("till --db DB import: exit %d, stderr %q; want the catalog imported into %s", code, stderr, db)
+	}
+	if n := len(catalogOf(t, db)); n != 5 {
+		t.Errorf("catalog in --db has %d items, want 5", n)
+	}
+	code, stdout, _ := runTill(t, "--db", db, "sales", "--json")
+	if code != 0 || stdout != "[]\n" {
+		t.Errorf("till --db DB sales --json: exit %d, stdout %q", code, stdout)
+	}
+
+	good, err := os.ReadFile(testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	if err := os.WriteFile(bad, bytes.Replace(good, []byte(`"TWD"`), []byte(`"XYZ"`), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = runTill(t, "--config", bad, "import", "--db", db, testCatalog)
+	if code != 1 || !strings.Contains(stderr, "money.currency") {
+		t.Errorf("till --config BAD import: exit %d, stderr %q; want 1 naming money.currency", code, stderr)
 	}
 }
 
