@@ -197,17 +197,8 @@ func (db *DB) Sales() ([]*sale.Sale, error) {
 // error wrapping ErrNotFound.
 func (db *DB) SaleByNumber(n uint64) (*sale.Sale, error) {
 	var s *sale.Sale
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		b, err := buckets(tx, bucketSales, bucketReceipts)
-		if err != nil {
-			return err
-		}
-		key := encodeUint(n)
-		id := b[1].Get(key)
-		if id == nil {
-			return ErrNotFound
-		}
-		s, err = saleByID(b[0], key, id)
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		s, err = byNumber(tx, n)
 		return err
 	})
 	if err != nil {
@@ -236,6 +227,20 @@ func (db *DB) LastSale() (*sale.Sale, error) {
 		return nil, fmt.Errorf("reading the last sale: %w", err)
 	}
 	return s, nil
+}
+
+// byNumber reads the completed sale with receipt number n.
+func byNumber(tx *bolt.Tx, n uint64) (*sale.Sale, error) {
+	b, err := buckets(tx, bucketSales, bucketReceipts)
+	if err != nil {
+		return nil, err
+	}
+	key := encodeUint(n)
+	id := b[1].Get(key)
+	if id == nil {
+		return nil, ErrNotFound
+	}
+	return saleByID(b[0], key, id)
 }
 
 // saleByID follows the receipt index entry number -> id.
@@ -271,16 +276,7 @@ func buckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
 func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error) (*sale.Sale, error) {
 	var out *sale.Sale
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		b, err := buckets(tx, bucketSales, bucketReceipts)
-		if err != nil {
-			return err
-		}
-		key := encodeUint(n)
-		id := b[1].Get(key)
-		if id == nil {
-			return ErrNotFound
-		}
-		s, err := saleByID(b[0], key, id)
+		s, err := byNumber(tx, n)
 		if err != nil {
 			return err
 		}
@@ -296,7 +292,7 @@ func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error) (*sale.Sale, error
 			return fmt.Errorf("encoding: %w", err)
 		}
 		out = s
-		return b[0].Put([]byte(s.ID), v)
+		return tx.Bucket(bucketSales).Put([]byte(s.ID), v)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("updating receipt %d: %w", n, err)
