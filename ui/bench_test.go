@@ -16,7 +16,10 @@ import (
 // memStore keeps the open sale in memory, to measure the UI alone.
 type memStore struct{ open *sale.Sale }
 
-func (s *memStore) SaveOpenSale(sl *sale.Sale) (bool, error) { s.open = sl; return true, nil }
+func (s *memStore) SaveOpenSaleJournal(sl *sale.Sale, _ ...store.JournalChange) (bool, error) {
+	s.open = sl
+	return true, nil
+}
 func (s *memStore) CompleteSale(sl *sale.Sale, now time.Time) (*sale.Sale, error) {
 	return sl, nil
 }

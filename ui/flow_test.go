@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"till/store"
 	"till/store/sale"
 )
 
@@ -243,11 +244,11 @@ type failingStore struct {
 	fail bool
 }
 
-func (f *failingStore) SaveOpenSale(s *sale.Sale) (bool, error) {
+func (f *failingStore) SaveOpenSaleJournal(s *sale.Sale, changes ...store.JournalChange) (bool, error) {
 	if f.fail {
 		return false, errors.New("write /var/lib/till/till.db: no space left on device")
 	}
-	return f.Store.SaveOpenSale(s)
+	return f.Store.SaveOpenSaleJournal(s, changes...)
 }
 
 func TestAFailedSaveUndoesTheChange(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"till/store"
 	"till/store/sale"
 )
 
@@ -35,9 +36,9 @@ type lastSaleMsg struct {
 	err  error
 }
 
-func saveCmd(st Store, s *sale.Sale) tea.Cmd {
+func saveCmd(st Store, s *sale.Sale, changes []store.JournalChange) tea.Cmd {
 	return func() tea.Msg {
-		_, err := st.SaveOpenSale(s)
+		_, err := st.SaveOpenSaleJournal(s, changes...)
 		return savedMsg{sale: s, err: err}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"till/providers"
 	"till/providers/wallet"
+	"till/store"
 	"till/store/barcode"
 	"till/store/catalog"
 	"till/store/money"
@@ -22,7 +23,9 @@ import (
 
 // Store is what the UI needs of the database.
 type Store interface {
-	SaveOpenSale(s *sale.Sale) (bool, error)
+	// SaveOpenSaleJournal saves the open sale and commits journal changes
+	// of provider operations with it, in one transaction.
+	SaveOpenSaleJournal(s *sale.Sale, changes ...store.JournalChange) (bool, error)
 	CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error)
 	LastSale() (*sale.Sale, error)
 }
@@ -77,6 +80,9 @@ type Model struct {
 	sale   *sale.Sale
 	shown  *sale.Sale
 	saving bool
+	// journal holds provider-operation records to commit with the next
+	// save, so a tender and its operation never disagree on disk.
+	journal []store.JournalChange
 	// completing is set while the paid sale is being written as completed.
 	completing bool
 

@@ -14,11 +14,13 @@ func (m *Model) changed() tea.Cmd {
 	if m.saving || m.sale == nil {
 		return nil
 	}
-	if m.shown != nil && m.shown.ID == m.sale.ID && m.shown.Rev >= m.sale.Rev {
+	if m.shown != nil && m.shown.ID == m.sale.ID && m.shown.Rev >= m.sale.Rev && len(m.journal) == 0 {
 		return nil
 	}
 	m.saving = true
-	return saveCmd(m.opt.Store, m.sale.Clone())
+	changes := m.journal
+	m.journal = nil
+	return saveCmd(m.opt.Store, m.sale.Clone(), changes)
 }
 
 func (m *Model) onSaved(msg savedMsg) tea.Cmd {

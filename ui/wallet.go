@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"till/providers"
 	"till/providers/wallet"
+	"till/store"
 	"till/store/money"
 	"till/store/sale"
 	"till/store/sanitize"
@@ -26,6 +28,10 @@ type walletState struct {
 	cancel    context.CancelFunc
 	cancelled bool
 	frame     int
+	// void reverses the payment after a cancel; it is sent once its
+	// journal entry is on disk.
+	void     *providers.Op
+	voidSent bool
 }
 
 func (w walletState) active() bool { return w.op.Key != "" }
@@ -144,6 +150,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 		m.setError(err.Error())
 		return nil
 	}
+	m.journalAppend(op, false)
 	m.wallet = walletState{op: op, label: w.Label(), started: now}
 	m.payment.mode = payWalletBusy
 	m.payment.code = ""
@@ -164,8 +171,15 @@ func nonDiscountable(s *sale.Sale) money.Amount {
 	return a
 }
 
-// sendWallet fires the payment once its pending tender is on disk.
+// sendWallet fires the payment once its pending tender is on disk, and
+// likewise a void once its journal entry is.
 func (m *Model) sendWallet() tea.Cmd {
+	if m.wallet.void != nil && !m.wallet.voidSent {
+		m.wallet.voidSent = true
+		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
+		m.wallet.cancel = cancel
+		return voidCmd(ctx, m.opt.Payments[m.wallet.void.Provider], *m.wallet.void)
+	}
 	if !m.wallet.active() || m.wallet.sent || m.shown == nil {
 		return nil
 	}
@@ -175,7 +189,7 @@ func (m *Model) sendWallet() tea.Cmd {
 		}
 		m.wallet.sent = true
 		if m.wallet.cancelled {
-			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled before it was sent"})
+			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled before it was sent"}, "")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
 		m.wallet.cancel = cancel
@@ -237,11 +251,11 @@ func (m *Model) onWalletDone(msg walletDoneMsg) tea.Cmd {
 			Wallet: m.wallet.op.Wallet, Amount: m.wallet.op.Amount, Currency: m.wallet.op.Currency,
 			Target: m.wallet.op.Key, Created: m.opt.Now(),
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
-		m.wallet.cancel = cancel
-		return voidCmd(ctx, m.opt.Payments[void.Provider], void)
+		m.journalAppend(void, true)
+		m.wallet.void = &void
+		return m.changed()
 	}
-	return m.settleWallet(out)
+	return m.settleWallet(out, "")
 }
 
 func (m *Model) onWalletVoid(msg walletVoidMsg) tea.Cmd {
@@ -251,27 +265,32 @@ func (m *Model) onWalletVoid(msg walletVoidMsg) tea.Cmd {
 	if m.wallet.cancel != nil {
 		m.wallet.cancel()
 	}
+	m.journalSettle(m.wallet.void.Key, msg.out)
 	if msg.out.Status == providers.Approved {
-		return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled by the clerk"})
+		return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled by the clerk and reversed"}, sale.TenderVoided)
 	}
-	reason := "The payment could not be cancelled: a manager must check it with the wallet"
+	reason := "The payment could not be cancelled yet; the till keeps trying (F7 looks it up)"
 	if msg.out.Reason != "" {
-		reason += " (" + msg.out.Reason + ")"
+		reason += ": " + msg.out.Reason
 	}
-	return m.settleWallet(providers.Outcome{Status: providers.Unknown, Reason: reason})
+	return m.settleWallet(providers.Outcome{Status: providers.Unknown, Retryable: true, Reason: reason}, "")
 }
 
 // settleWallet writes the payment's outcome into the sale and tells the
-// clerk in plain words.
-func (m *Model) settleWallet(out providers.Outcome) tea.Cmd {
+// clerk in plain words. status overrides the tender status the outcome
+// gives (a voided payment's own outcome was approved).
+func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 	op, label := m.wallet.op, m.wallet.label
+	m.journalSettle(op.Key, out)
+	if status == "" {
+		status = map[providers.Status]string{
+			providers.Approved: sale.TenderApproved, providers.Declined: sale.TenderDeclined,
+			providers.Unknown: sale.TenderUnknown, providers.Pending: sale.TenderUnknown,
+		}[out.Status]
+	}
 	m.wallet = walletState{}
 	m.payment.wallet = ""
 	m.payment.mode = payChoose
-	status := map[providers.Status]string{
-		providers.Approved: sale.TenderApproved, providers.Declined: sale.TenderDeclined,
-		providers.Unknown: sale.TenderUnknown, providers.Pending: sale.TenderUnknown,
-	}[out.Status]
 	reason := sanitize.Text(out.Reason)
 	if err := m.sale.SettleTender(op.Key, status, sanitize.Text(out.Reference), reason); err != nil {
 		m.setError(err.Error())
@@ -281,6 +300,8 @@ func (m *Model) settleWallet(out providers.Outcome) tea.Cmd {
 	switch status {
 	case sale.TenderApproved:
 		m.setSuccess(fmt.Sprintf("%s %s approved", label, amount))
+	case sale.TenderVoided:
+		m.setInfo(fmt.Sprintf("%s %s cancelled and reversed", label, amount))
 	case sale.TenderDeclined:
 		m.setError(fmt.Sprintf("%s declined: %s", label, orDefault(reason, "no reason given")))
 	default:
@@ -288,6 +309,36 @@ func (m *Model) settleWallet(out providers.Outcome) tea.Cmd {
 			orDefault(reason, "Do not take another payment until it is checked (F7 looks it up again)")))
 	}
 	return m.changed()
+}
+
+// journalAppend records op as sent, to be committed with the sale that
+// carries its pending tender: on disk before the request leaves the till.
+func (m *Model) journalAppend(op providers.Op, deferrable bool) {
+	raw, _ := json.Marshal(op) // a plain struct: cannot fail
+	m.journal = append(m.journal, store.JournalChange{Append: &store.JournalEntry{
+		Provider: op.Provider, Kind: string(op.Kind), Key: op.Key, SaleID: op.SaleID,
+		Deferrable: deferrable, State: store.OpSent, Op: raw, Created: op.Created,
+	}})
+}
+
+// journalSettle records an operation's outcome with the sale's next save.
+func (m *Model) journalSettle(key string, out providers.Outcome) {
+	state := map[providers.Status]store.OpState{
+		providers.Approved: store.OpDone, providers.Declined: store.OpDone,
+		providers.Pending: store.OpUnknown, providers.Unknown: store.OpUnknown,
+	}[out.Status]
+	if out.Status == providers.Unknown && !out.Retryable {
+		state = store.OpReview // no look-up can settle it: a person must
+	}
+	raw, _ := json.Marshal(out)
+	m.journal = append(m.journal, store.JournalChange{Key: key, Update: func(e *store.JournalEntry) error {
+		e.State, e.Outcome = state, raw
+		e.Attempts++
+		if !out.Settled() {
+			e.LastError = out.Reason
+		}
+		return nil
+	}})
 }
 
 func orDefault(s, def string) string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,12 +67,17 @@ func (f *fakeWallet) Lookup(ctx context.Context, op providers.Op) providers.Outc
 	return f.lookup
 }
 
-func newHarnessWithPayments(t *testing.T, open *sale.Sale, fw *fakeWallet) *harness {
+func newHarnessWithPayments(t *testing.T, open *sale.Sale, fw *fakeWallet, journal ...store.JournalEntry) *harness {
 	db, err := store.Open(t.TempDir() + "/till.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	for _, e := range journal {
+		if _, err := db.JournalAppend(e); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return newHarnessWith(t, db, open, func(o *Options) {
 		o.Payments = map[string]providers.Payments{"cancan": fw, "ipass": fw}
 		o.Wallets = wallet.All
@@ -206,13 +212,17 @@ func TestCancelVoidsThePendingPayment(t *testing.T) {
 	waitFor(t, func() bool { fw.mu.Lock(); defer fw.mu.Unlock(); return len(fw.calls) >= 2 })
 	h.m.cancelWallet() // what esc does
 	<-done
-	h.wantScreen("Cancelled by the clerk", "TWD 65.00")
+	h.wantScreen("cancelled and reversed", "TWD 65.00")
 	last := fw.calls[len(fw.calls)-1]
 	if last.Kind != providers.KindVoid || last.Target != fw.calls[0].Key {
 		t.Fatalf("cancel must void the payment: %+v", fw.calls)
 	}
-	if h.m.sale.Tenders[0].Status != sale.TenderDeclined {
+	if h.m.sale.Tenders[0].Status != sale.TenderVoided {
 		t.Errorf("tender = %+v", h.m.sale.Tenders[0])
+	}
+	void, err := h.db.JournalGet(last.Key)
+	if err != nil || void.State != store.OpDone || !void.Deferrable || void.Kind != "void" {
+		t.Errorf("the void's journal entry = %+v, %v", void, err)
 	}
 }
 
@@ -225,9 +235,35 @@ func TestRestartLooksUpAPaymentInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	fw := &fakeWallet{name: "cancan", lookup: providers.Outcome{Status: providers.Approved, Reference: "late"}}
-	h := newHarnessWithPayments(t, open, fw)
+	// The crash left the payment journaled as sent, with its tender.
+	h := newHarnessWithPayments(t, open, fw, store.JournalEntry{Provider: "cancan", Kind: "pay", Key: "op-1",
+		SaleID: "restored", State: store.OpSent, Op: []byte(`{}`)})
 	h.wantScreen("Receipt 000001", "Ref late")
 	if len(fw.calls) != 1 || fw.calls[0].Kind != providers.KindLookup || fw.calls[0].Target != "op-1" {
 		t.Fatalf("calls = %+v", fw.calls)
+	}
+	if e, err := h.db.JournalGet("op-1"); err != nil || e.State != store.OpDone {
+		t.Errorf("journal entry = %+v, %v; want done", e, err)
+	}
+}
+
+func TestPaymentIsJournaledBeforeItIsSent(t *testing.T) {
+	fw := &fakeWallet{name: "cancan", pay: providers.Outcome{Status: providers.Approved, Reference: "r1"}}
+	h := walletHarness(t, fw)
+	fw.onPay = func() {
+		sent, err := h.db.Journal(store.OpSent)
+		if err != nil || len(sent) != 1 || sent[0].Kind != "pay" || sent[0].Provider != "cancan" {
+			t.Errorf("journal before the request: %+v, %v", sent, err)
+		}
+	}
+	h.typeText("2")
+	h.scan(wechatCode)
+	h.wantScreen("Receipt 000001")
+	all, err := h.db.Journal()
+	if err != nil || len(all) != 1 || all[0].State != store.OpDone || !strings.Contains(string(all[0].Outcome), `"r1"`) {
+		t.Fatalf("journal after: %+v, %v", all, err)
+	}
+	if strings.Contains(string(all[0].Op), "api_key") {
+		t.Error("credentials in the journal")
 	}
 }
