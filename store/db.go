@@ -1,7 +1,7 @@
-// Package store is the till's database: the catalog, the sale on screen and
-// the completed sales, in one bbolt file.
+// Package store is the till's database: the catalog, the sale on screen,
+// the completed sales and the payment journal, in one bbolt file.
 //
-// Layout, schema version 1 (names are the constants below):
+// Layout, schema version 2 (names are the constants below):
 //
 //	meta      "schema"       -> version, uint64 big-endian
 //	          "last_receipt" -> last receipt number given, uint64 big-endian
@@ -10,6 +10,8 @@
 //	open      "sale"         -> JSON sale.Sale, the one sale on screen
 //	sales     sale ID        -> JSON sale.Sale, completed
 //	receipts  number (uint64 big-endian) -> sale ID
+//	journal       seq (uint64 big-endian) -> JSON JournalEntry (v2)
+//	journal_keys  idempotency key -> seq (v2)
 //
 // Receipt numbers are big-endian so that bbolt's byte order is number
 // order. Every write is one transaction, committed and fsynced before the
@@ -37,6 +39,9 @@ var (
 	bucketOpen     = []byte("open")
 	bucketSales    = []byte("sales")
 	bucketReceipts = []byte("receipts")
+	// Schema v2: the payment-operation journal.
+	bucketJournal     = []byte("journal")
+	bucketJournalKeys = []byte("journal_keys")
 
 	keySchema      = []byte("schema")
 	keyLastReceipt = []byte("last_receipt")
@@ -57,6 +62,14 @@ type migration struct {
 var migrations = []migration{
 	{1, func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bucketItems, bucketBarcodes, bucketOpen, bucketSales, bucketReceipts} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("creating bucket %q: %w", name, err)
+			}
+		}
+		return nil
+	}},
+	{2, func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketJournal, bucketJournalKeys} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return fmt.Errorf("creating bucket %q: %w", name, err)
 			}

@@ -16,48 +16,7 @@ import (
 // sale has the same ID and a Rev at least s.Rev, or when s has already
 // been completed: a late save of an older state must not undo a newer one.
 func (db *DB) SaveOpenSale(s *sale.Sale) (saved bool, err error) {
-	if s == nil || s.ID == "" {
-		return false, errors.New("saving the open sale: the sale has no ID")
-	}
-	v, err := json.Marshal(s)
-	if err != nil {
-		return false, fmt.Errorf("saving the open sale %s: encoding: %w", s.ID, err)
-	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		ob, err := bucket(tx, bucketOpen)
-		if err != nil {
-			return err
-		}
-		sb, err := bucket(tx, bucketSales)
-		if err != nil {
-			return err
-		}
-		if sb.Get([]byte(s.ID)) != nil {
-			return nil
-		}
-		if raw := ob.Get(keyOpenSale); raw != nil {
-			// Only the identity is needed to decide.
-			var cur struct {
-				ID  string `json:"id"`
-				Rev uint64 `json:"rev"`
-			}
-			if err := decode(bucketOpen, keyOpenSale, raw, &cur); err != nil {
-				return err
-			}
-			if cur.ID == s.ID && cur.Rev >= s.Rev {
-				return nil
-			}
-		}
-		if err := ob.Put(keyOpenSale, v); err != nil {
-			return err
-		}
-		saved = true
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("saving the open sale %s: %w", s.ID, err)
-	}
-	return saved, nil
+	return db.SaveOpenSaleJournal(s)
 }
 
 // OpenSale returns the sale that was on screen, or nil when there is none.

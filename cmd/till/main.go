@@ -27,6 +27,9 @@ Usage:
   till --demo                    run on the demo catalog (no setup needed)
   till import [flags] FILE.csv   replace the catalog with FILE.csv
   till sales [--json] [flags]    list completed sales
+  till queue [--json] [--all]    provider operations waiting, unknown or needing review
+  till resolve KEY --paid|--unpaid --note TEXT --by NAME
+                                 settle an operation by hand after checking it
   till void --receipt N          void a sale's wallet payment
   till refund --receipt N [--amount X]
                                  refund all or part of it
@@ -76,6 +79,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runImport(g, rest[1:], stderr)
 	case rest[0] == "sales":
 		err = runSales(g, rest[1:], stdout, stderr)
+	case rest[0] == "queue":
+		err = runQueue(g, rest[1:], stdout, stderr)
+	case rest[0] == "resolve":
+		err = runResolve(g, rest[1:], stdout, stderr)
 	case rest[0] == "void" || rest[0] == "refund":
 		err = runAdjust(rest[0], g, rest[1:], stdout, stderr)
 	case rest[0] == "help":
