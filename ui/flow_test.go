@@ -290,3 +290,10 @@ func TestScannerStateOnStatusLine(t *testing.T) {
 	h.send(ScannerMsg{State: "connected"})
 	h.wantScreen("scanner connected")
 }
+
+func TestProviderStatesOnStatusLine(t *testing.T) {
+	h := newHarness(t, nil)
+	h.wantScreen("cash only")
+	h.send(ProvidersMsg{{Name: "cancan", State: "online"}, {Name: "ipass", State: "offline", Waiting: 2}})
+	h.wantScreen("cancan online · ipass offline (2 waiting)")
+}

@@ -21,6 +21,16 @@ type ScannerMsg struct {
 	Err   string
 }
 
+// ProviderState is a payment provider's state for the status line.
+type ProviderState struct {
+	Name    string
+	State   string // "online", "retrying", "offline"
+	Waiting int    // operations queued for it in the journal
+}
+
+// ProvidersMsg reports every provider's state, sorted by name.
+type ProvidersMsg []ProviderState
+
 type savedMsg struct {
 	sale *sale.Sale
 	err  error

@@ -94,8 +94,9 @@ type Model struct {
 	pendingItem *catalog.Match
 	qtyInput    textinput.Model
 
-	status  status
-	scanner string // scanner state for the status line
+	status    status
+	scanner   string // scanner state for the status line
+	providers ProvidersMsg
 
 	search  searchState
 	payment paymentState
@@ -212,6 +213,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ScanMsg:
 		return m, m.onScan(msg)
+	case ProvidersMsg:
+		m.providers = msg
+		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {
 			return m, tea.Quit

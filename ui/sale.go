@@ -381,11 +381,21 @@ func (m *Model) statusLine() string {
 	default:
 		msg = m.styles.Info.Render(m.status.text)
 	}
-	right := "cash ready"
+	parts := []string{}
 	if m.scanner != "" {
-		right = "scanner " + m.scanner + " · " + right
+		parts = append(parts, "scanner "+m.scanner)
 	}
-	right = m.styles.Dim.Render(right)
+	if len(m.providers) == 0 {
+		parts = append(parts, "cash only")
+	}
+	for _, p := range m.providers {
+		part := p.Name + " " + p.State
+		if p.Waiting > 0 {
+			part += fmt.Sprintf(" (%d waiting)", p.Waiting)
+		}
+		parts = append(parts, part)
+	}
+	right := m.styles.Dim.Render(strings.Join(parts, " · "))
 	msg = ansi.Truncate(msg, max(m.width-lipgloss.Width(right)-2, 1), "…")
 	gap := max(m.width-lipgloss.Width(msg)-lipgloss.Width(right), 1)
 	return msg + strings.Repeat(" ", gap) + right
