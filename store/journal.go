@@ -191,24 +191,8 @@ func (db *DB) SaveOpenSaleJournal(s *sale.Sale, changes ...JournalChange) (saved
 		if err != nil {
 			return err
 		}
-		j, err := journalOf(tx)
-		if err != nil {
+		if err := applyJournal(tx, changes, appended); err != nil {
 			return err
-		}
-		now := time.Now()
-		for i, c := range changes {
-			switch {
-			case c.Append != nil && c.Key == "" && c.Update == nil:
-				if appended[i], err = j.append(*c.Append, now); err != nil {
-					return fmt.Errorf("appending %q to the journal: %w", c.Append.Key, err)
-				}
-			case c.Append == nil && c.Update != nil:
-				if _, err = j.update(c.Key, c.Update, now); err != nil {
-					return fmt.Errorf("updating journal entry %q: %w", c.Key, err)
-				}
-			default:
-				return fmt.Errorf("journal change %d must be either an Append or a Key with an Update", i+1)
-			}
 		}
 		saved = ok
 		return nil
@@ -216,13 +200,45 @@ func (db *DB) SaveOpenSaleJournal(s *sale.Sale, changes ...JournalChange) (saved
 	if err != nil {
 		return false, fmt.Errorf("saving the open sale %s: %w", s.ID, err)
 	}
-	// Only after the commit, so a failed save leaves the caller's entries alone.
+	filled(changes, appended)
+	return saved, nil
+}
+
+// applyJournal applies changes inside tx, recording appended entries.
+func applyJournal(tx *bolt.Tx, changes []JournalChange, appended []JournalEntry) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	j, err := journalOf(tx)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	for i, c := range changes {
+		switch {
+		case c.Append != nil && c.Key == "" && c.Update == nil:
+			if appended[i], err = j.append(*c.Append, now); err != nil {
+				return fmt.Errorf("appending %q to the journal: %w", c.Append.Key, err)
+			}
+		case c.Append == nil && c.Update != nil:
+			if _, err = j.update(c.Key, c.Update, now); err != nil {
+				return fmt.Errorf("updating journal entry %q: %w", c.Key, err)
+			}
+		default:
+			return fmt.Errorf("journal change %d must be either an Append or a Key with an Update", i+1)
+		}
+	}
+	return nil
+}
+
+// filled gives each Append the entry as stored, once the commit is done,
+// so a failed write leaves the caller's entries alone.
+func filled(changes []JournalChange, appended []JournalEntry) {
 	for i, c := range changes {
 		if c.Append != nil {
 			*c.Append = appended[i]
 		}
 	}
-	return saved, nil
 }
 
 // putOpenSale writes v, the encoded s, as the open sale inside tx under

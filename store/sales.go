@@ -228,12 +228,13 @@ func buckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
 	return out, nil
 }
 
-// UpdateSale changes the completed sale with receipt number n in one
-// transaction: fn gets the stored sale and may change it (voids and
-// refunds). Its number, ID and lines cannot be changed. When fn fails
-// nothing is written.
-func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error) (*sale.Sale, error) {
+// UpdateSale changes the completed sale with receipt number n, and applies
+// journal changes with it, in one transaction: fn gets the stored sale and
+// may change it (voids and refunds). Its number, ID and lines cannot be
+// changed. When fn or a change fails nothing is written.
+func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error, changes ...JournalChange) (*sale.Sale, error) {
 	var out *sale.Sale
+	appended := make([]JournalEntry, len(changes))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		s, err := byNumber(tx, n)
 		if err != nil {
@@ -251,10 +252,42 @@ func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error) (*sale.Sale, error
 			return fmt.Errorf("encoding: %w", err)
 		}
 		out = s
-		return tx.Bucket(bucketSales).Put([]byte(s.ID), v)
+		if err := tx.Bucket(bucketSales).Put([]byte(s.ID), v); err != nil {
+			return err
+		}
+		return applyJournal(tx, changes, appended)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("updating receipt %d: %w", n, err)
 	}
+	filled(changes, appended)
 	return out, nil
+}
+
+// UpdateCompletedByID is UpdateSale for a completed sale known by its ID;
+// ErrNotFound when no completed sale has it (it may still be open).
+func (db *DB) UpdateCompletedByID(id string, fn func(*sale.Sale) error, changes ...JournalChange) (*sale.Sale, error) {
+	var n uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		b, err := bucket(tx, bucketSales)
+		if err != nil {
+			return err
+		}
+		raw := b.Get([]byte(id))
+		if raw == nil {
+			return ErrNotFound
+		}
+		var head struct {
+			Number uint64 `json:"number"`
+		}
+		if err := decode(bucketSales, []byte(id), raw, &head); err != nil {
+			return err
+		}
+		n = head.Number
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("finding sale %s: %w", id, err)
+	}
+	return db.UpdateSale(n, fn, changes...)
 }

@@ -31,9 +31,21 @@ type ProviderState struct {
 // ProvidersMsg reports every provider's state, sorted by name.
 type ProvidersMsg []ProviderState
 
+// OperationMsg says the replay worker settled a journaled operation.
+type OperationMsg struct {
+	SaleID, Key, Kind string
+	Target            string // the payment a void or refund was about
+	Status            string // a providers.Status
+	Reference, Reason string
+}
+
+// NoticeMsg puts a message from the background on the status line.
+type NoticeMsg struct{ Info, Err string }
+
 type savedMsg struct {
-	sale *sale.Sale
-	err  error
+	sale    *sale.Sale
+	journal bool // journal entries were committed with it
+	err     error
 }
 
 type completedMsg struct {
@@ -49,7 +61,7 @@ type lastSaleMsg struct {
 func saveCmd(st Store, s *sale.Sale, changes []store.JournalChange) tea.Cmd {
 	return func() tea.Msg {
 		_, err := st.SaveOpenSaleJournal(s, changes...)
-		return savedMsg{sale: s, err: err}
+		return savedMsg{sale: s, journal: len(changes) > 0, err: err}
 	}
 }
 

@@ -51,6 +51,9 @@ type Options struct {
 	Wallets  []wallet.Wallet
 	// PayTimeout bounds one wallet payment, following and voiding included.
 	PayTimeout time.Duration
+	// JournalChanged, if set, is called after journal entries are
+	// committed, to wake the replay worker.
+	JournalChanged func()
 	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
@@ -215,6 +218,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onScan(msg)
 	case ProvidersMsg:
 		m.providers = msg
+		return m, nil
+	case OperationMsg:
+		return m, m.onOperation(msg)
+	case NoticeMsg:
+		if msg.Err != "" {
+			m.setError(sanitize.Text(msg.Err))
+		} else {
+			m.setInfo(sanitize.Text(msg.Info))
+		}
 		return m, nil
 	case tea.KeyPressMsg:
 		if key.Matches(msg, m.keys.Quit) {

@@ -40,6 +40,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if msg.journal && m.opt.JournalChanged != nil {
+		m.opt.JournalChanged()
+	}
 	if m.sale == nil || m.sale.ID != msg.sale.ID {
 		return nil
 	}

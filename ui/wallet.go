@@ -410,3 +410,38 @@ func (m *Model) walletProgress() string {
 	return fmt.Sprintf("%s %s %s: %s  %s", spinnerFrames[w.frame%len(spinnerFrames)], w.label,
 		m.opt.Currency.Format(w.op.Amount), what, elapsed)
 }
+
+// onOperation applies an operation the replay worker settled to the open
+// sale: a payment found by a look-up, or a void that reversed one.
+func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
+	if m.sale == nil || m.sale.ID != msg.SaleID {
+		return nil
+	}
+	key, status := msg.Key, ""
+	switch providers.Kind(msg.Kind) {
+	case providers.KindPay:
+		if m.wallet.active() && m.wallet.op.Key == key {
+			return nil // the screen is following this payment itself
+		}
+		status = map[string]string{string(providers.Approved): sale.TenderApproved,
+			string(providers.Declined): sale.TenderDeclined}[msg.Status]
+	case providers.KindVoid:
+		if msg.Status == string(providers.Approved) {
+			key, status = msg.Target, sale.TenderVoided
+		}
+	}
+	if status == "" {
+		return nil
+	}
+	for _, t := range m.sale.Tenders {
+		if t.Key == key && (t.Status == sale.TenderPending || t.Status == sale.TenderUnknown) {
+			if err := m.sale.SettleTender(key, status, sanitize.Text(msg.Reference), sanitize.Text(msg.Reason)); err != nil {
+				m.setError(err.Error())
+				return nil
+			}
+			m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), status))
+			return m.changed()
+		}
+	}
+	return nil
+}

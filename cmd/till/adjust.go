@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"till/providers"
+	"till/store"
 	"till/store/money"
 	"till/store/sale"
 	"till/store/sanitize"
@@ -79,17 +81,26 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 		}
 	}
 	key := uuid.NewString()
+	now := time.Now()
 	var adj sale.Adjustment
-	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
-		adj, err = s.Adjust(kind, tn.Key, key, amount, time.Now())
-		return err
-	}); err != nil {
-		return err
-	}
 	op := providers.Op{Provider: tn.Provider, Kind: providers.KindRefund, Key: key, SaleID: s.ID, Wallet: tn.Wallet,
-		Amount: adj.Amount, Currency: s.Currency, Target: tn.Key, Created: adj.At}
+		Currency: s.Currency, Target: tn.Key, Created: now}
 	if kind == sale.AdjustVoid {
 		op.Kind = providers.KindVoid
+	}
+	// The adjustment and its journal entry are committed together before
+	// the provider is asked; if the till stops now, the replay finishes it.
+	entry := store.JournalEntry{Provider: op.Provider, Kind: string(op.Kind), Key: key, SaleID: s.ID,
+		Deferrable: true, State: store.OpSent, Created: now}
+	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
+		if adj, err = s.Adjust(kind, tn.Key, key, amount, now); err != nil {
+			return err
+		}
+		op.Amount = adj.Amount
+		entry.Op, err = json.Marshal(op)
+		return err
+	}, store.JournalChange{Append: &entry}); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.PayTimeout)
 	defer cancel()
@@ -103,9 +114,18 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	}
 	status := map[providers.Status]string{providers.Approved: sale.TenderApproved, providers.Declined: sale.TenderDeclined,
 		providers.Pending: sale.TenderPending, providers.Unknown: sale.TenderUnknown}[out.Status]
+	journalState := store.OpDone
+	if !out.Settled() {
+		journalState = store.OpUnknown // the replay looks it up
+	}
+	outcome, _ := json.Marshal(out)
 	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
 		return s.SettleAdjustment(key, status, out.Reference, out.Reason)
-	}); err != nil {
+	}, store.JournalChange{Key: key, Update: func(e *store.JournalEntry) error {
+		e.State, e.Outcome = journalState, outcome
+		e.Attempts++
+		return nil
+	}}); err != nil {
 		return err
 	}
 	what := fmt.Sprintf("%s of %s %s on receipt %06d", kind, cfg.Currency.Format(adj.Amount), tn.Method, receipt)

@@ -28,6 +28,7 @@ Usage:
   till import [flags] FILE.csv   replace the catalog with FILE.csv
   till sales [--json] [flags]    list completed sales
   till queue [--json] [--all]    provider operations waiting, unknown or needing review
+  till replay                    send what waits once, and report
   till resolve KEY --paid|--unpaid --note TEXT --by NAME
                                  settle an operation by hand after checking it
   till void --receipt N          void a sale's wallet payment
@@ -81,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runSales(g, rest[1:], stdout, stderr)
 	case rest[0] == "queue":
 		err = runQueue(g, rest[1:], stdout, stderr)
+	case rest[0] == "replay":
+		err = runReplay(g, rest[1:], stdout, stderr)
 	case rest[0] == "resolve":
 		err = runResolve(g, rest[1:], stdout, stderr)
 	case rest[0] == "void" || rest[0] == "refund":

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"till/hardware/scanner"
+	"till/providers/replay"
 	"till/store/catalog"
 	"till/ui"
 )
@@ -65,11 +66,22 @@ func runTUI(g globals) error {
 	if len(items) == 0 {
 		opt.Notice = emptyCatalogNotice
 	}
+	// The replay worker is told when the screen journals an operation it
+	// should pick up (a void or a look-up left to finish).
+	var worker *replay.Worker
+	opt.JournalChanged = func() {
+		if worker != nil {
+			worker.Wake()
+		}
+	}
 	p := tea.NewProgram(ui.New(opt))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if src != nil {
 		go feedScanner(ctx, p, src)
+	}
+	if len(pay) > 0 {
+		worker = startReplay(ctx, db, pay, p)
 	}
 	_, err = p.Run()
 	return err

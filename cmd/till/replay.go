@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	tea "charm.land/bubbletea/v2"
+
+	"till/providers"
+	"till/providers/replay"
+	"till/store"
+	"till/store/sale"
+	"till/ui"
+)
+
+// startReplay runs the replay worker for the life of the program; what it
+// settles is written into its sale and told to the screen.
+func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Payments, p *tea.Program) *replay.Worker {
+	w := replay.New(db, pay, replay.Options{
+		OnSettled: func(e store.JournalEntry, out providers.Outcome) {
+			if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
+				p.Send(ui.NoticeMsg{Err: fmt.Sprintf("operation %s settled but its sale was not updated: %v", e.Key, err)})
+			}
+			p.Send(ui.OperationMsg{SaleID: e.SaleID, Key: e.Key, Kind: e.Kind, Target: target(e),
+				Status: string(out.Status), Reference: out.Reference, Reason: out.Reason})
+		},
+		OnStatus: func(st map[string]replay.Status) { p.Send(providerStates(st)) },
+	})
+	go func() {
+		defer func() { recover() }() //nolint:errcheck // the till keeps selling; the status line goes stale
+		w.Run(ctx)                   //nolint:errcheck // ends with ctx
+	}()
+	return w
+}
+
+func target(e store.JournalEntry) string {
+	var op providers.Op
+	if json.Unmarshal(e.Op, &op) != nil {
+		return ""
+	}
+	return op.Target
+}
+
+func providerStates(st map[string]replay.Status) ui.ProvidersMsg {
+	out := make(ui.ProvidersMsg, 0, len(st))
+	for name, s := range st {
+		out = append(out, ui.ProviderState{Name: name, State: string(s.State), Waiting: s.Waiting})
+	}
+	sort.Slice(out, func(i, k int) bool { return out[i].Name < out[k].Name })
+	return out
+}
+
+// tenderStatus is the sale's word for a provider outcome.
+func tenderStatus(out providers.Outcome) string {
+	switch out.Status {
+	case providers.Approved:
+		return sale.TenderApproved
+	case providers.Declined:
+		return sale.TenderDeclined
+	}
+	return sale.TenderUnknown
+}
+
+// settleCompleted writes a replayed outcome into a completed sale: a void
+// or refund's adjustment, a void that reversed a payment, or a payment
+// found by a look-up. ErrNotFound means the sale is still open.
+func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) error {
+	status := tenderStatus(out)
+	if e.State == store.OpReview {
+		status = sale.TenderUnknown
+	}
+	_, err := db.UpdateCompletedByID(e.SaleID, func(s *sale.Sale) error {
+		if s.SettleAdjustment(e.Key, status, out.Reference, out.Reason) == nil {
+			return nil
+		}
+		if providers.Kind(e.Kind) == providers.KindVoid && out.Status == providers.Approved {
+			return s.SettleTender(target(e), sale.TenderVoided, "", "reversed")
+		}
+		if providers.Kind(e.Kind) == providers.KindPay {
+			return s.SettleTender(e.Key, status, out.Reference, out.Reason)
+		}
+		return nil
+	})
+	return err
+}
+
+// runReplay drains the queue once, for `till replay`.
+func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
+	if _, err := subFlags("replay", &g, args, stderr, nil); err != nil {
+		return err
+	}
+	cfg, err := g.config()
+	if err != nil {
+		return err
+	}
+	db, err := g.openDB()
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if g.demo {
+		if err := startSimulators(&cfg); err != nil {
+			return err
+		}
+	}
+	pay, err := payments(cfg)
+	if err != nil {
+		return err
+	}
+	w := replay.New(db, pay, replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
+		if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(stderr, "operation %s settled but its sale was not updated: %v\n", e.Key, err)
+		}
+	}})
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.PayTimeout)
+	defer cancel()
+	rep, err := w.DrainOnce(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Replayed: %d done, %d failed, %d need review, %d still waiting.\n", rep.Done, rep.Failed, rep.Review, rep.Waiting)
+	for _, e := range rep.Errors {
+		fmt.Fprintln(stdout, "  "+e)
+	}
+	if rep.Waiting > 0 {
+		return errors.New("some operations are still waiting: see till queue")
+	}
+	return nil
+}
