@@ -297,3 +297,24 @@ func TestProviderStatesOnStatusLine(t *testing.T) {
 	h.send(ProvidersMsg{{Name: "cancan", State: "online"}, {Name: "ipass", State: "offline", Waiting: 2}})
 	h.wantScreen("cancan online · ipass offline (2 waiting)")
 }
+
+func TestJournalScreenRetriesNow(t *testing.T) {
+	retried := 0
+	db, err := store.Open(t.TempDir() + "/till.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h := newHarnessWith(t, db, nil, func(o *Options) { o.RetryNow = func() { retried++ } })
+	h.key(tea.KeyF9)
+	h.wantScreen("Nothing is waiting")
+	h.key(tea.KeyF5)
+	if retried != 1 {
+		t.Errorf("F5 retried %d times", retried)
+	}
+	h.wantScreen("Retrying every waiting operation now")
+	h.key(tea.KeyEscape)
+	if h.m.screen != screenSale {
+		t.Error("esc must return to the sale")
+	}
+}

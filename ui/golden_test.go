@@ -5,6 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
+
+	"till/store"
 )
 
 // Golden screens at 100x30, colours stripped so a diff reads as the clerk
@@ -83,5 +85,21 @@ func TestGoldenReceiptSmallTerminal(t *testing.T) {
 func TestGoldenSaleSmallTerminal(t *testing.T) {
 	h := cartHarness(t)
 	h.send(tea.WindowSizeMsg{Width: 80, Height: 25})
+	golden.RequireEqual(t, h.screen())
+}
+
+func TestGoldenJournal(t *testing.T) {
+	h := newHarness(t, nil)
+	for _, e := range []store.JournalEntry{
+		{Provider: "cancan", Kind: "void", Key: "void-1", SaleID: "sale-aaaa-1", Deferrable: true, State: store.OpQueued,
+			Op: []byte(`{}`), Attempts: 3, LastError: "CANCAN did not answer"},
+		{Provider: "ipass", Kind: "pay", Key: "pay-2", SaleID: "sale-bbbb-2", State: store.OpReview, Op: []byte(`{}`), Attempts: 2},
+		{Provider: "cancan", Kind: "pay", Key: "pay-3", SaleID: "sale-cccc-3", State: store.OpDone, Op: []byte(`{}`)},
+	} {
+		if _, err := h.db.JournalAppend(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.key(tea.KeyF9)
 	golden.RequireEqual(t, h.screen())
 }

@@ -88,7 +88,7 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg:
+		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

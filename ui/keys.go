@@ -25,6 +25,9 @@ type KeyMap struct {
 	NextSale key.Binding
 	Lookup   key.Binding
 	Tenders  key.Binding
+	Journal  key.Binding
+	RetryNow key.Binding
+	Refresh  key.Binding
 }
 
 // DefaultKeyMap is the till's standard layout: function keys for actions,
@@ -50,6 +53,9 @@ func DefaultKeyMap() KeyMap {
 		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		NextSale: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
 		Lookup:   key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "look up payment")),
+		Journal:  key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "journal")),
+		RetryNow: key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "retry now")),
+		Refresh:  key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "refresh")),
 		Tenders:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),
 	}
 }

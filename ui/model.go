@@ -51,6 +51,8 @@ type Options struct {
 	Wallets  []wallet.Wallet
 	// PayTimeout bounds one wallet payment, following and voiding included.
 	PayTimeout time.Duration
+	// RetryNow, if set, asks the replay worker to retry what waits now.
+	RetryNow func()
 	// JournalChanged, if set, is called after journal entries are
 	// committed, to wake the replay worker.
 	JournalChanged func()
@@ -65,6 +67,7 @@ const (
 	screenSearch
 	screenPayment
 	screenReceipt
+	screenJournal
 )
 
 // Model is the root model.
@@ -101,10 +104,11 @@ type Model struct {
 	scanner   string // scanner state for the status line
 	providers ProvidersMsg
 
-	search  searchState
-	payment paymentState
-	wallet  walletState
-	receipt receiptState
+	search      searchState
+	payment     paymentState
+	wallet      walletState
+	receipt     receiptState
+	journalView journalState
 }
 
 type statusKind int
@@ -220,7 +224,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.providers = msg
 		return m, nil
 	case OperationMsg:
-		return m, m.onOperation(msg)
+		cmd := m.onOperation(msg)
+		if m.screen == screenJournal {
+			cmd = tea.Batch(cmd, journalCmd(m.opt.Store))
+		}
+		return m, cmd
+	case journalMsg:
+		return m, m.onJournal(msg)
 	case NoticeMsg:
 		if msg.Err != "" {
 			m.setError(sanitize.Text(msg.Err))
@@ -243,6 +253,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.updatePayment(msg)
 	case screenReceipt:
 		cmd = m.updateReceipt(msg)
+	case screenJournal:
+		cmd = m.updateJournal(msg)
 	}
 	return m, cmd
 }
@@ -259,6 +271,8 @@ func (m *Model) View() tea.View {
 		body = m.viewPayment()
 	case screenReceipt:
 		body = m.viewReceipt()
+	case screenJournal:
+		body = m.viewJournal()
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true

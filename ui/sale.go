@@ -69,6 +69,8 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		return m.search.input.Focus()
 	case key.Matches(press, m.keys.Reprint):
 		return lastSaleCmd(m.opt.Store)
+	case key.Matches(press, m.keys.Journal):
+		return m.openJournal()
 	case key.Matches(press, m.keys.Pay):
 		return m.startPayment()
 	case key.Matches(press, m.keys.Clear):
@@ -318,7 +320,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Add, k.Qty, k.Void, k.Search, k.Reprint, k.Pay, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Qty, k.Void, k.Search, k.Reprint, k.Journal, k.Pay, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {

@@ -74,6 +74,11 @@ func runTUI(g globals) error {
 			worker.Wake()
 		}
 	}
+	opt.RetryNow = func() {
+		if worker != nil {
+			worker.Kick()
+		}
+	}
 	p := tea.NewProgram(ui.New(opt))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
