@@ -74,9 +74,11 @@ func runTUI(g globals) error {
 			worker.Wake()
 		}
 	}
-	opt.RetryNow = func() {
-		if worker != nil {
-			worker.Kick()
+	if len(pay) > 0 {
+		opt.RetryNow = func() {
+			if worker != nil {
+				worker.Kick()
+			}
 		}
 	}
 	p := tea.NewProgram(ui.New(opt))
