@@ -264,10 +264,10 @@ func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error, changes ...Journal
 	return out, nil
 }
 
-// UpdateCompletedByID is UpdateSale for a completed sale known by its ID;
-// ErrNotFound when no completed sale has it (it may still be open).
-func (db *DB) UpdateCompletedByID(id string, fn func(*sale.Sale) error, changes ...JournalChange) (*sale.Sale, error) {
-	var n uint64
+// CompletedByID returns the completed sale with the given ID, or an error
+// wrapping ErrNotFound (it may still be open).
+func (db *DB) CompletedByID(id string) (*sale.Sale, error) {
+	var s *sale.Sale
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		b, err := bucket(tx, bucketSales)
 		if err != nil {
@@ -277,17 +277,11 @@ func (db *DB) UpdateCompletedByID(id string, fn func(*sale.Sale) error, changes 
 		if raw == nil {
 			return ErrNotFound
 		}
-		var head struct {
-			Number uint64 `json:"number"`
-		}
-		if err := decode(bucketSales, []byte(id), raw, &head); err != nil {
-			return err
-		}
-		n = head.Number
-		return nil
+		s = new(sale.Sale)
+		return decode(bucketSales, []byte(id), raw, s)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("finding sale %s: %w", id, err)
 	}
-	return db.UpdateSale(n, fn, changes...)
+	return s, nil
 }

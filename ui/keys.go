@@ -26,6 +26,7 @@ type KeyMap struct {
 	Lookup   key.Binding
 	Tenders  key.Binding
 	Journal  key.Binding
+	SetAside key.Binding
 	RetryNow key.Binding
 	Refresh  key.Binding
 }
@@ -54,6 +55,7 @@ func DefaultKeyMap() KeyMap {
 		NextSale: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
 		Lookup:   key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "look up payment")),
 		Journal:  key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "journal")),
+		SetAside: key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "set aside, take another tender")),
 		RetryNow: key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "retry now")),
 		Refresh:  key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "refresh")),
 		Tenders:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),

@@ -87,6 +87,8 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setError("No payment needs looking up")
 		return nil
+	case key.Matches(press, m.keys.SetAside):
+		return m.setAside()
 	}
 	if m.sale != nil && m.sale.Unsettled() != nil {
 		m.setError("A payment's outcome is unknown: look it up (F7) before taking another")
@@ -191,8 +193,8 @@ func (m *Model) viewPayment() string {
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 	case m.sale != nil && m.sale.Unsettled() != nil:
-		b.WriteString(s.Due.Render("  A payment's outcome is unknown: look it up before anything else.") + "\n")
-		keys = []key.Binding{m.keys.Lookup, m.keys.Back, m.keys.Quit}
+		b.WriteString(s.Due.Render("  A payment's outcome is unknown: look it up, or set it aside to take another tender.") + "\n")
+		keys = []key.Binding{m.keys.Lookup, m.keys.SetAside, m.keys.Back}
 	default:
 		hint := "  Press a tender's number."
 		if len(m.enabledWallets()) > 0 {
@@ -226,4 +228,29 @@ func (m *Model) tenderLine(tn sale.Tender) string {
 	default:
 		return m.styles.Dim.Render(desc + "  " + status)
 	}
+}
+
+// setAside moves unknown payments out of the way during an outage: the
+// journal keeps looking them up, and one found approved is reversed.
+func (m *Model) setAside() tea.Cmd {
+	if m.sale == nil {
+		return nil
+	}
+	n := 0
+	for _, t := range m.sale.Unsettled() {
+		if t.Status != sale.TenderUnknown {
+			continue
+		}
+		if err := m.sale.SetAside(t.Key); err != nil {
+			m.setError(err.Error())
+			return nil
+		}
+		n++
+	}
+	if n == 0 {
+		m.setError("No payment's outcome is unknown")
+		return nil
+	}
+	m.setInfo("Set aside: the till keeps checking it and reverses it if it went through. Take another tender.")
+	return m.changed()
 }

@@ -425,6 +425,9 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		}
 		status = map[string]string{string(providers.Approved): sale.TenderApproved,
 			string(providers.Declined): sale.TenderDeclined}[msg.Status]
+		if t, ok := m.tender(key); ok && t.Status == sale.TenderSetAside && status == sale.TenderApproved {
+			return m.reverse(t)
+		}
 	case providers.KindVoid:
 		if msg.Status == string(providers.Approved) {
 			key, status = msg.Target, sale.TenderVoided
@@ -434,7 +437,8 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		return nil
 	}
 	for _, t := range m.sale.Tenders {
-		if t.Key == key && (t.Status == sale.TenderPending || t.Status == sale.TenderUnknown) {
+		if t.Key == key && (t.Status == sale.TenderPending || t.Status == sale.TenderUnknown ||
+			t.Status == sale.TenderSetAside || t.Status == sale.TenderReversing) {
 			if err := m.sale.SettleTender(key, status, sanitize.Text(msg.Reference), sanitize.Text(msg.Reason)); err != nil {
 				m.setError(err.Error())
 				return nil
@@ -444,4 +448,28 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+func (m *Model) tender(key string) (sale.Tender, bool) {
+	for _, t := range m.sale.Tenders {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return sale.Tender{}, false
+}
+
+// reverse voids a set-aside payment that turned out approved: the sale
+// was already paid another way. The replay worker sends the void.
+func (m *Model) reverse(t sale.Tender) tea.Cmd {
+	void := providers.Op{Provider: t.Provider, Kind: providers.KindVoid, Key: m.opt.NewID(), SaleID: m.sale.ID,
+		Wallet: t.Wallet, Amount: t.Amount, Currency: m.sale.Currency, Target: t.Key, Created: m.opt.Now()}
+	if err := m.sale.SettleTender(t.Key, sale.TenderReversing, "", "went through after it was set aside: being reversed"); err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	m.journalAppend(void, true)
+	m.journal[len(m.journal)-1].Append.State = store.OpQueued
+	m.setInfo(fmt.Sprintf("%s %s went through after all: reversing it", t.Method, m.opt.Currency.Format(t.Amount)))
+	return m.changed()
 }

@@ -188,7 +188,7 @@ func TestUnknownOutcomeIsLookedUpAndBlocksTheSale(t *testing.T) {
 	if len(fw.calls) != 2 || fw.calls[1].Kind != providers.KindLookup || fw.calls[1].Target != fw.calls[0].Key {
 		t.Fatalf("an unknown outcome must be looked up at once: %+v", fw.calls)
 	}
-	h.wantScreen("outcome unknown", "look it up before anything else")
+	h.wantScreen("outcome unknown", "look it up, or set it aside")
 	h.typeText("1")
 	h.wantScreen("look it up (F7) before taking another")
 	fw.lookup = providers.Outcome{Status: providers.Approved, Reference: "found"}
@@ -265,5 +265,36 @@ func TestPaymentIsJournaledBeforeItIsSent(t *testing.T) {
 	}
 	if strings.Contains(string(all[0].Op), "api_key") {
 		t.Error("credentials in the journal")
+	}
+}
+
+func TestSetAsideDuringAnOutageThenReversed(t *testing.T) {
+	fw := &fakeWallet{name: "cancan",
+		pay:    providers.Outcome{Status: providers.Unknown, Retryable: true, Reason: "CANCAN is not answering"},
+		lookup: providers.Outcome{Status: providers.Unknown, Retryable: true, Reason: "CANCAN is not answering"}}
+	h := walletHarness(t, fw)
+	h.typeText("2")
+	h.scan(wechatCode)
+	h.wantScreen("outcome unknown")
+	h.key(tea.KeyF6)
+	h.wantScreen("Set aside", "set_aside")
+	payKey := fw.calls[0].Key
+	if e, _ := h.db.JournalGet(payKey); e.State != store.OpUnknown {
+		t.Fatalf("the set-aside payment must stay in the journal to be looked up: %+v", e)
+	}
+	// The provider comes back: the replay finds the payment went through,
+	// after the customer had already paid another way.
+	h.send(OperationMsg{SaleID: h.m.sale.ID, Key: payKey, Kind: "pay", Status: "approved", Reference: "late"})
+	h.wantScreen("went through after all: reversing it", "reversing")
+	voids, _ := h.db.Journal(store.OpQueued)
+	if len(voids) != 1 || voids[0].Kind != "void" || !voids[0].Deferrable || !strings.Contains(string(voids[0].Op), payKey) {
+		t.Fatalf("a void must be queued for the worker: %+v", voids)
+	}
+	h.typeText("1")
+	h.key(tea.KeyF5)
+	h.wantScreen("Receipt 000001")
+	s, _ := h.db.SaleByNumber(1)
+	if s.Total != 6500 || s.Tenders[0].Status != sale.TenderReversing || s.Tenders[1].Amount != 6500 {
+		t.Errorf("sale = %+v", s)
 	}
 }

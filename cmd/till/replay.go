@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/google/uuid"
 
 	"till/providers"
 	"till/providers/replay"
@@ -20,11 +22,14 @@ import (
 // startReplay runs the replay worker for the life of the program; what it
 // settles is written into its sale and told to the screen.
 func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Payments, p *tea.Program) *replay.Worker {
-	w := replay.New(db, pay, replay.Options{
+	var w *replay.Worker
+	wake := func() { w.Wake() }
+	w = replay.New(db, pay, replay.Options{
 		OnSettled: func(e store.JournalEntry, out providers.Outcome) {
 			if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
 				p.Send(ui.NoticeMsg{Err: fmt.Sprintf("operation %s settled but its sale was not updated: %v", e.Key, err)})
 			}
+			wake() // a reversal may have been queued
 			p.Send(ui.OperationMsg{SaleID: e.SaleID, Key: e.Key, Kind: e.Kind, Target: target(e),
 				Status: string(out.Status), Reference: out.Reference, Reason: out.Reason})
 		},
@@ -73,19 +78,51 @@ func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) 
 	if e.State == store.OpReview {
 		status = sale.TenderUnknown
 	}
-	_, err := db.UpdateCompletedByID(e.SaleID, func(s *sale.Sale) error {
-		if s.SettleAdjustment(e.Key, status, out.Reference, out.Reason) == nil {
+	s, err := db.CompletedByID(e.SaleID)
+	if err != nil {
+		return err
+	}
+	var changes []store.JournalChange
+	void, reverse := reversal(s, e, out)
+	if reverse {
+		changes = append(changes, store.JournalChange{Append: &void})
+	}
+	_, err = db.UpdateSale(s.Number, func(s *sale.Sale) error {
+		switch {
+		case s.SettleAdjustment(e.Key, status, out.Reference, out.Reason) == nil:
 			return nil
-		}
-		if providers.Kind(e.Kind) == providers.KindVoid && out.Status == providers.Approved {
+		case reverse:
+			return s.SettleTender(e.Key, sale.TenderReversing, out.Reference, "went through after it was set aside: being reversed")
+		case providers.Kind(e.Kind) == providers.KindVoid && out.Status == providers.Approved:
 			return s.SettleTender(target(e), sale.TenderVoided, "", "reversed")
-		}
-		if providers.Kind(e.Kind) == providers.KindPay {
+		case providers.Kind(e.Kind) == providers.KindPay:
 			return s.SettleTender(e.Key, status, out.Reference, out.Reason)
 		}
 		return nil
-	})
+	}, changes...)
 	return err
+}
+
+// reversal is the void to queue when a payment the clerk set aside turns
+// out approved: the sale was paid another way, so the money goes back.
+func reversal(s *sale.Sale, e store.JournalEntry, out providers.Outcome) (store.JournalEntry, bool) {
+	if providers.Kind(e.Kind) != providers.KindPay || out.Status != providers.Approved {
+		return store.JournalEntry{}, false
+	}
+	for _, t := range s.Tenders {
+		if t.Key != e.Key || t.Status != sale.TenderSetAside {
+			continue
+		}
+		op := providers.Op{Provider: t.Provider, Kind: providers.KindVoid, Key: uuid.NewString(), SaleID: s.ID,
+			Wallet: t.Wallet, Amount: t.Amount, Currency: s.Currency, Target: t.Key, Created: time.Now()}
+		raw, err := json.Marshal(op)
+		if err != nil {
+			return store.JournalEntry{}, false
+		}
+		return store.JournalEntry{Provider: op.Provider, Kind: string(op.Kind), Key: op.Key, SaleID: s.ID,
+			Deferrable: true, State: store.OpQueued, Op: raw, Created: op.Created}, true
+	}
+	return store.JournalEntry{}, false
 }
 
 // runReplay drains the queue once, for `till replay`.

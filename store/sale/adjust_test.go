@@ -97,3 +97,26 @@ func TestVoidTakesTheWholePayment(t *testing.T) {
 		t.Error("refund of a tender that is not a provider payment")
 	}
 }
+
+func TestSetAsideUnblocksTheSale(t *testing.T) {
+	s := New("s1", "TWD", now)
+	mustAdd(t, s, tea, 1)
+	if _, err := s.StartTender(inclusive, "WeChat Pay", "cancan", "wechat", "p1", 3500, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAside("p1"); err == nil {
+		t.Error("a pending payment was set aside")
+	}
+	if err := s.SettleTender("p1", TenderUnknown, "", "no answer"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAside("p1"); err != nil {
+		t.Fatal(err)
+	}
+	if s.Unsettled() != nil {
+		t.Error("a set-aside payment still blocks the sale")
+	}
+	if _, err := s.PayCash(inclusive, 3500, now); err != nil || !s.Paid(inclusive) {
+		t.Errorf("cash after setting aside: %v, paid %v", err, s.Paid(inclusive))
+	}
+}

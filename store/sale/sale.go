@@ -52,6 +52,13 @@ const (
 	TenderDeclined = "declined" // no money moved
 	TenderUnknown  = "unknown"  // the answer was lost: look it up or check by hand
 	TenderVoided   = "voided"   // taken, then reversed
+	// TenderSetAside is an unknown payment the clerk stopped waiting for
+	// (a provider outage) to take another tender. It does not count and
+	// does not block the sale; if it turns out approved it is reversed.
+	TenderSetAside = "set_aside"
+	// TenderReversing is a set-aside payment found approved, whose void
+	// is on its way.
+	TenderReversing = "reversing"
 )
 
 // Tender methods.
@@ -295,6 +302,16 @@ func (s *Sale) PayCash(r TaxRules, tendered money.Amount, now time.Time) (Tender
 func (s *Sale) Paid(r TaxRules) bool {
 	t, err := s.Totals(r)
 	return err == nil && t.Items > 0 && t.Due == 0 && s.Unsettled() == nil
+}
+
+// SetAside moves an unknown payment out of the sale's way.
+func (s *Sale) SetAside(key string) error {
+	for _, t := range s.Tenders {
+		if t.Key == key && t.Status != TenderUnknown {
+			return fmt.Errorf("only a payment whose outcome is unknown can be set aside; this one is %s", t.Status)
+		}
+	}
+	return s.SettleTender(key, TenderSetAside, "", "outcome unknown: reversed automatically if it went through")
 }
 
 // Unsettled returns the tenders still pending or unknown.
