@@ -39,6 +39,7 @@ func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Pay
 		defer func() { recover() }() //nolint:errcheck // the till keeps selling; the status line goes stale
 		w.Run(ctx)                   //nolint:errcheck // ends with ctx
 	}()
+	go p.Send(providerStates(w.Status())) // the status line from the start
 	return w
 }
 
