@@ -57,12 +57,7 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	if g.demo {
-		if err := startSimulators(&cfg); err != nil {
-			return err
-		}
-	}
-	pay, err := payments(cfg)
+	pay, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}

@@ -16,8 +16,13 @@ import (
 )
 
 // payments builds an adapter for every provider the configured wallets
-// use.
-func payments(cfg config.Config) (map[string]providers.Payments, error) {
+// use; with --demo, against simulators started in this process.
+func (g globals) payments(cfg *config.Config) (map[string]providers.Payments, error) {
+	if g.demo {
+		if err := startSimulators(cfg); err != nil {
+			return nil, err
+		}
+	}
 	out := map[string]providers.Payments{}
 	for _, w := range cfg.Wallets {
 		if _, ok := out[w.Provider()]; ok {

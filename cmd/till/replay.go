@@ -140,12 +140,7 @@ func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	if g.demo {
-		if err := startSimulators(&cfg); err != nil {
-			return err
-		}
-	}
-	pay, err := payments(cfg)
+	pay, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}

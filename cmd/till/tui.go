@@ -40,11 +40,8 @@ func runTUI(g globals) error {
 		if err := loadDemoCatalog(db, cfg); err != nil {
 			return fmt.Errorf("loading the demo catalog: %w", err)
 		}
-		if err := startSimulators(&cfg); err != nil {
-			return err
-		}
 	}
-	pay, err := payments(cfg)
+	pay, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}
