@@ -150,7 +150,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 		m.setError(err.Error())
 		return nil
 	}
-	m.journalAppend(op, false)
+	m.journalAppend(op, false, store.OpSent)
 	m.wallet = walletState{op: op, label: w.Label(), started: now}
 	m.payment.mode = payWalletBusy
 	m.payment.code = ""
@@ -251,7 +251,7 @@ func (m *Model) onWalletDone(msg walletDoneMsg) tea.Cmd {
 			Wallet: m.wallet.op.Wallet, Amount: m.wallet.op.Amount, Currency: m.wallet.op.Currency,
 			Target: m.wallet.op.Key, Created: m.opt.Now(),
 		}
-		m.journalAppend(void, true)
+		m.journalAppend(void, true, store.OpSent)
 		m.wallet.void = &void
 		return m.changed()
 	}
@@ -311,13 +311,14 @@ func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 	return m.changed()
 }
 
-// journalAppend records op as sent, to be committed with the sale that
-// carries its pending tender: on disk before the request leaves the till.
-func (m *Model) journalAppend(op providers.Op, deferrable bool) {
+// journalAppend records op, to be committed with the sale that carries
+// its tender: on disk before the request leaves the till. A sent op is
+// sent by the screen; a queued one is left to the replay worker.
+func (m *Model) journalAppend(op providers.Op, deferrable bool, state store.OpState) {
 	raw, _ := json.Marshal(op) // a plain struct: cannot fail
 	m.journal = append(m.journal, store.JournalChange{Append: &store.JournalEntry{
 		Provider: op.Provider, Kind: string(op.Kind), Key: op.Key, SaleID: op.SaleID,
-		Deferrable: deferrable, State: store.OpSent, Op: raw, Created: op.Created,
+		Deferrable: deferrable, State: state, Op: raw, Created: op.Created,
 	}})
 }
 
@@ -468,8 +469,7 @@ func (m *Model) reverse(t sale.Tender) tea.Cmd {
 		m.setError(err.Error())
 		return nil
 	}
-	m.journalAppend(void, true)
-	m.journal[len(m.journal)-1].Append.State = store.OpQueued
+	m.journalAppend(void, true, store.OpQueued)
 	m.setInfo(fmt.Sprintf("%s %s went through after all: reversing it", t.Method, m.opt.Currency.Format(t.Amount)))
 	return m.changed()
 }
