@@ -24,6 +24,7 @@ fuzz: ## a short run of every fuzz test
 	$(GO) test -run='^$$' -fuzz=FuzzReadCSV -fuzztime=20s ./store/catalog
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/cancan
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/ipass
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/swip
 
 golden: ## rewrite the golden screens after a deliberate change
 	$(GO) test ./ui -update

@@ -1,0 +1,338 @@
+package swip
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"till/providers"
+	"till/providers/httpx"
+	"till/providers/swip/swipsim"
+	"till/store/money"
+)
+
+// testToken is distinctive so a leak anywhere is easy to spot.
+const (
+	testToken    = "swip-test-token-TOPSECRET-4b9d2e71"
+	testMerchant = "ABCD"
+	testStore    = "Test storeID"
+	testCash     = "1231"
+)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// recorded is a request as the client sent it: header names exactly as
+// written on the wire.
+type recorded struct {
+	Method string
+	Path   string // escaped
+	Header http.Header
+	Body   []byte
+}
+
+// env is a simulator behind a real HTTP server and a client whose sleeps
+// are instant: they advance the fake clock and are recorded.
+type env struct {
+	t      *testing.T
+	sim    *swipsim.Sim
+	srv    *httptest.Server
+	client *Client
+	pay    *Payments
+	clock  *fakeClock
+	cfg    Config
+
+	mu       sync.Mutex
+	sleeps   []time.Duration
+	requests []recorded
+	onSleep  func(n int)
+	before   func(r *http.Request)
+}
+
+type setup struct {
+	cfg  func(*Config)
+	sim  []swipsim.Option
+	wrap func(sim http.Handler) http.Handler
+	opts []Option
+}
+
+// recorder records requests on the client's side, where header names are
+// still as the adapter spelt them.
+type recorder struct {
+	e    *env
+	next http.RoundTripper
+}
+
+func (rt recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(r.Body)
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	rt.e.mu.Lock()
+	rt.e.requests = append(rt.e.requests, recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
+	rt.e.mu.Unlock()
+	return rt.next.RoundTrip(r)
+}
+
+var epoch = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
+
+func newEnv(t *testing.T, s setup) *env {
+	t.Helper()
+	e := &env{t: t, clock: &fakeClock{t: epoch}}
+	simOpts := append([]swipsim.Option{
+		swipsim.WithToken(testToken), swipsim.WithMerchant(testMerchant),
+		swipsim.WithClock(e.clock.Now), swipsim.WithCurrency("TWD"),
+	}, s.sim...)
+	e.sim = swipsim.New(simOpts...)
+	var next http.Handler = e.sim
+	if s.wrap != nil {
+		next = s.wrap(e.sim)
+	}
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		before := e.before
+		e.mu.Unlock()
+		if before != nil {
+			before(r)
+		}
+		next.ServeHTTP(w, r)
+	}))
+	t.Cleanup(e.srv.Close)
+
+	e.cfg = Config{
+		BaseURL:      e.srv.URL + "/",
+		Token:        testToken,
+		MerchantID:   testMerchant,
+		StoreID:      testStore,
+		CashID:       testCash,
+		Currency:     "TWD",
+		Timeout:      5 * time.Second,
+		PollInterval: time.Second,
+		PayWindow:    45 * time.Second,
+	}
+	if s.cfg != nil {
+		s.cfg(&e.cfg)
+	}
+	sleep := func(ctx context.Context, d time.Duration) error {
+		e.mu.Lock()
+		e.sleeps = append(e.sleeps, d)
+		n, hook := len(e.sleeps), e.onSleep
+		e.mu.Unlock()
+		e.clock.Advance(d)
+		if hook != nil {
+			hook(n)
+		}
+		return ctx.Err()
+	}
+	opts := append([]Option{
+		WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
+		WithClock(e.clock.Now),
+		WithSleep(sleep),
+		WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
+	}, s.opts...)
+	c, err := New(e.cfg, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.client = c
+	e.pay = c.Payments()
+	return e
+}
+
+// Before runs f on every request before the simulator sees it (nil: none).
+func (e *env) Before(f func(r *http.Request)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.before = f
+}
+
+// OnSleep runs f after every sleep with the count so far.
+func (e *env) OnSleep(f func(n int)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.onSleep = f
+}
+
+func (e *env) Sleeps() []time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]time.Duration(nil), e.sleeps...)
+}
+
+func (e *env) Requests() []recorded {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]recorded(nil), e.requests...)
+}
+
+// Calls lists the requests made as "POST /orders", "GET /orders/…".
+func (e *env) Calls() string {
+	var m []string
+	for _, r := range e.Requests() {
+		p := r.Path
+		if i := strings.Index(p, "/orders/"); i >= 0 {
+			rest := p[i+len("/orders/"):]
+			p = "/orders/{id}"
+			if strings.HasSuffix(rest, "/actions/close") {
+				p += "/actions/close"
+			}
+		}
+		m = append(m, r.Method+" "+p)
+	}
+	return strings.Join(m, ", ")
+}
+
+// Count counts the requests whose "METHOD /path" (as Calls writes it) is
+// call.
+func (e *env) Count(call string) int {
+	n := 0
+	for _, c := range strings.Split(e.Calls(), ", ") {
+		if c == call {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *env) payOp(amount int64) providers.Op {
+	return providers.Op{
+		Provider: "swip", Kind: providers.KindPay, Key: uuid.NewString(), SaleID: "S-1001",
+		Wallet: "swip", Amount: money.Amount(amount), Currency: "TWD", Created: e.clock.Now(),
+	}
+}
+
+func (e *env) op(kind providers.Kind, target string, amount int64) providers.Op {
+	return providers.Op{Provider: "swip", Kind: kind, Key: uuid.NewString(), Target: target, Amount: money.Amount(amount), Currency: "TWD", Created: e.clock.Now()}
+}
+
+func (e *env) check(out providers.Outcome) providers.Outcome {
+	e.t.Helper()
+	noToken(e.t, out)
+	return out
+}
+
+func (e *env) Pay(op providers.Op) providers.Outcome {
+	return e.check(e.pay.Pay(context.Background(), op))
+}
+
+func (e *env) Follow(op providers.Op) providers.Outcome {
+	return e.check(e.pay.Follow(context.Background(), op))
+}
+
+func (e *env) Void(op providers.Op) providers.Outcome {
+	return e.check(e.pay.Void(context.Background(), op))
+}
+
+func (e *env) Refund(op providers.Op) providers.Outcome {
+	return e.check(e.pay.Refund(context.Background(), op))
+}
+
+func (e *env) Lookup(target string) providers.Outcome {
+	return e.check(e.pay.Lookup(context.Background(), providers.Op{Kind: providers.KindLookup, Target: target}))
+}
+
+// started pays op into an OPEN order.
+func (e *env) started(amount int64) providers.Op {
+	e.t.Helper()
+	op := e.payOp(amount)
+	expect(e.t, e.Pay(op), providers.Pending)
+	return op
+}
+
+// paid makes an order the customer paid and the till confirmed.
+func (e *env) paid(amount int64, customer string) providers.Op {
+	e.t.Helper()
+	op := e.started(amount)
+	if err := e.sim.Pay(op.Key, customer); err != nil {
+		e.t.Fatal(err)
+	}
+	expect(e.t, e.Follow(op), providers.Approved)
+	return op
+}
+
+// order returns the simulator's order.
+func (e *env) order(id string) swipsim.Order {
+	e.t.Helper()
+	o, ok := e.sim.Order(id)
+	if !ok {
+		e.t.Fatalf("no order %s in the simulator", id)
+	}
+	return o
+}
+
+// kinds lists the simulator's ledger as kinds, checking every order was
+// created once.
+func (e *env) kinds() string {
+	e.t.Helper()
+	var k []string
+	for _, en := range e.sim.Ledger() {
+		k = append(k, en.Kind)
+	}
+	ids := map[string]bool{}
+	for _, o := range e.sim.Orders() {
+		if ids[o.ID] {
+			e.t.Fatalf("order %s twice", o.ID)
+		}
+		ids[o.ID] = true
+	}
+	return strings.Join(k, " ")
+}
+
+func noToken(t *testing.T, out providers.Outcome) {
+	t.Helper()
+	if s := fmt.Sprintf("%+v %#v", out, out); strings.Contains(s, testToken) || strings.Contains(s, "TOPSECRET") {
+		t.Fatalf("token in outcome: %s", s)
+	}
+}
+
+func expect(t *testing.T, out providers.Outcome, status providers.Status) {
+	t.Helper()
+	if out.Status != status {
+		t.Fatalf("status %s, want %s: %+v", out.Status, status, out)
+	}
+	if out.Status != providers.Approved && out.Reason == "" {
+		t.Fatalf("no reason for the clerk: %+v", out)
+	}
+}
+
+// answerWith serves a fixed answer to POSTs once the simulator has handled
+// them, and passes GETs through.
+func answerWith(status int, body string) func(http.Handler) http.Handler {
+	return func(sim http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPost {
+				sim.ServeHTTP(w, r)
+				return
+			}
+			sim.ServeHTTP(httptest.NewRecorder(), r)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			io.WriteString(w, body)
+		})
+	}
+}
