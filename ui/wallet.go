@@ -438,8 +438,11 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		return nil
 	}
 	for _, t := range m.sale.Tenders {
-		if t.Key == key && (t.Status == sale.TenderPending || t.Status == sale.TenderUnknown ||
-			t.Status == sale.TenderSetAside || t.Status == sale.TenderReversing) {
+		open := t.Status == sale.TenderPending || t.Status == sale.TenderUnknown ||
+			t.Status == sale.TenderSetAside || t.Status == sale.TenderReversing
+		// A payment the clerk cancelled reads as declined to a look-up
+		// after a crash; the void that reversed it is the truer word.
+		if t.Key == key && (open || status == sale.TenderVoided && t.Status == sale.TenderDeclined) {
 			if err := m.sale.SettleTender(key, status, sanitize.Text(msg.Reference), sanitize.Text(msg.Reason)); err != nil {
 				m.setError(err.Error())
 				return nil

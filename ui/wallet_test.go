@@ -298,3 +298,17 @@ func TestSetAsideDuringAnOutageThenReversed(t *testing.T) {
 		t.Errorf("sale = %+v", s)
 	}
 }
+
+// After a crash, a look-up reads a cancelled payment as declined; the void
+// that reversed it, replayed later, has the last word.
+func TestReplayedVoidMarksADeclinedPaymentVoided(t *testing.T) {
+	fw := &fakeWallet{name: "cancan", pay: providers.Outcome{Status: providers.Declined, Reason: "The wallet did not accept the payment."}}
+	h := walletHarness(t, fw)
+	h.typeText("2")
+	h.scan(wechatCode)
+	key := fw.calls[0].Key
+	h.send(OperationMsg{SaleID: h.m.sale.ID, Key: "void-1", Kind: "void", Target: key, Status: "approved"})
+	if got := h.m.sale.Tenders[0].Status; got != sale.TenderVoided {
+		t.Errorf("tender status %s, want voided", got)
+	}
+}

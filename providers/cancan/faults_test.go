@@ -43,16 +43,19 @@ func TestBackoffIsJitteredAndCappedWithoutRetryAfter(t *testing.T) {
 	}
 }
 
-func TestRateLimitedThroughoutIsUnknownThenRetrySafe(t *testing.T) {
+// A 429 is an answer: CANCAN took nothing. After the last retry the
+// outcome is a retryable decline that keeps Retry-After, with no look-up
+// (which would find nothing and wrongly call it final).
+func TestRateLimitedThroughoutIsARetryableDecline(t *testing.T) {
 	e := newEnv(t, setup{})
-	e.sim.SetFault(cancansim.Fault{RateLimit: 8, RetryAfter: 2 * time.Second})
+	e.sim.SetFault(cancansim.Fault{RateLimit: 4, RetryAfter: 2 * time.Second})
 	op := e.saleOp("9999", 100)
 	out := e.Pay(op)
-	expect(t, out, providers.Unknown)
+	expect(t, out, providers.Declined)
 	if !out.Retryable || out.RetryAfter != 2*time.Second || !strings.Contains(out.Detail, "429") {
 		t.Errorf("%+v", out)
 	}
-	if m := e.Methods(); m != "POST POST POST POST GET GET GET GET" {
+	if m := e.Methods(); m != "POST POST POST POST" {
 		t.Errorf("requests %s", m)
 	}
 	if n := len(e.ledger()["sale"]); n != 0 {

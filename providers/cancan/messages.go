@@ -59,6 +59,7 @@ const (
 	reasonBadKey        = "The till made no valid transaction number for this; nothing was sent."
 	reasonBadTarget     = "No valid original transaction was given; nothing was sent."
 	reasonNotSent       = "Cancelled before it was sent; nothing was charged."
+	reasonBusy          = "CANCAN is busy and took nothing: try again in a moment."
 )
 
 func reasonRejected(typ string) string {

@@ -218,7 +218,15 @@ func (c *Client) create(ctx context.Context, body []byte, w want) providers.Outc
 		}
 		return c.refused(e, w.Type)
 	}
-	// 429 or 5xx after the last retry, or a status a create never gets.
+	if st == http.StatusTooManyRequests {
+		// CANCAN turns a request away unprocessed with 429: nothing
+		// happened, so it is sent again later, after Retry-After. A
+		// look-up now would only find nothing and call it final.
+		e := decodeErrors(st, ex.resp.Body)
+		return providers.Outcome{Status: providers.Declined, Code: e.Code, Reason: reasonBusy,
+			Detail: c.clean(fmt.Sprintf("HTTP 429: %s", e.Detail)), Retryable: true, RetryAfter: ex.retryAfter}
+	}
+	// 5xx after the last retry, or a status a create never gets.
 	return c.resolve(ctx, w, ex, fmt.Sprintf("create: HTTP %d", st))
 }
 
