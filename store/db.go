@@ -42,6 +42,9 @@ var (
 	// Schema v2: the payment-operation journal.
 	bucketJournal     = []byte("journal")
 	bucketJournalKeys = []byte("journal_keys")
+	// Schema v3: seq -> nothing for every entry still open, so the replay
+	// reads what waits without decoding the settled history.
+	bucketJournalOpen = []byte("journal_open")
 
 	keySchema      = []byte("schema")
 	keyLastReceipt = []byte("last_receipt")
@@ -75,6 +78,22 @@ var migrations = []migration{
 			}
 		}
 		return nil
+	}},
+	{3, func(tx *bolt.Tx) error {
+		open, err := tx.CreateBucketIfNotExists(bucketJournalOpen)
+		if err != nil {
+			return fmt.Errorf("creating bucket %q: %w", bucketJournalOpen, err)
+		}
+		j, err := journalOf(tx)
+		if err != nil {
+			return err
+		}
+		return j.forEach(func(e *JournalEntry) error {
+			if isOpen(e.State) {
+				return open.Put(encodeUint(e.Seq), nil)
+			}
+			return nil
+		})
 	}},
 }
 

@@ -58,10 +58,10 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if v != 2 {
-			t.Errorf("schema version %d, want 2", v)
+		if v != 3 {
+			t.Errorf("schema version %d, want 3", v)
 		}
-		for _, name := range [][]byte{bucketItems, bucketBarcodes, bucketOpen, bucketSales, bucketReceipts, bucketJournal, bucketJournalKeys} {
+		for _, name := range [][]byte{bucketItems, bucketBarcodes, bucketOpen, bucketSales, bucketReceipts, bucketJournal, bucketJournalKeys, bucketJournalOpen} {
 			if tx.Bucket(name) == nil {
 				t.Errorf("bucket %s missing", name)
 			}
@@ -87,7 +87,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("Open of a newer schema succeeded")
 	}
-	if want := "database schema v7 is newer than this till understands (v2)"; !strings.Contains(err.Error(), want) {
+	if want := "database schema v7 is newer than this till understands (v3)"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
 	// The refused open must leave the file usable by a newer till, and

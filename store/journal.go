@@ -128,11 +128,16 @@ func (db *DB) Journal(states ...OpState) ([]JournalEntry, error) {
 		if err != nil {
 			return err
 		}
-		return j.forEach(func(e *JournalEntry) {
+		keep := func(e *JournalEntry) error {
 			if len(states) == 0 || slices.Contains(states, e.State) {
 				out = append(out, *e)
 			}
-		})
+			return nil
+		}
+		if len(states) > 0 && !slices.ContainsFunc(states, func(s OpState) bool { return !isOpen(s) }) {
+			return j.forEachOpen(keep)
+		}
+		return j.forEach(keep)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the journal: %w", err)
@@ -273,9 +278,10 @@ func putOpenSale(tx *bolt.Tx, s *sale.Sale, v []byte) (bool, error) {
 	return true, nil
 }
 
-// journal is the journal's two buckets within one transaction.
+// journal is the journal's buckets within one transaction; open is nil
+// while a v2 database is being migrated.
 type journal struct {
-	entries, keys *bolt.Bucket
+	entries, keys, open *bolt.Bucket
 }
 
 func journalOf(tx *bolt.Tx) (journal, error) {
@@ -283,7 +289,7 @@ func journalOf(tx *bolt.Tx) (journal, error) {
 	if err != nil {
 		return journal{}, err
 	}
-	return journal{entries: b[0], keys: b[1]}, nil
+	return journal{entries: b[0], keys: b[1], open: tx.Bucket(bucketJournalOpen)}, nil
 }
 
 func (j journal) append(e JournalEntry, now time.Time) (JournalEntry, error) {
@@ -350,6 +356,16 @@ func (j journal) put(e *JournalEntry) (JournalEntry, error) {
 	if err := j.entries.Put(encodeUint(e.Seq), v); err != nil {
 		return JournalEntry{}, err
 	}
+	if j.open != nil {
+		if isOpen(e.State) {
+			err = j.open.Put(encodeUint(e.Seq), nil)
+		} else {
+			err = j.open.Delete(encodeUint(e.Seq))
+		}
+		if err != nil {
+			return JournalEntry{}, err
+		}
+	}
 	var out JournalEntry
 	if err := json.Unmarshal(v, &out); err != nil {
 		return JournalEntry{}, damagedEntry(e.Seq, err)
@@ -381,19 +397,42 @@ func (j journal) get(key string) (JournalEntry, error) {
 }
 
 // forEach decodes every entry in Seq order.
-func (j journal) forEach(fn func(e *JournalEntry)) error {
+func (j journal) forEach(fn func(e *JournalEntry) error) error {
 	return j.entries.ForEach(func(k, v []byte) error {
-		seq, err := journalSeq(k)
-		if err != nil {
-			return err
-		}
-		var e JournalEntry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return damagedEntry(seq, err)
-		}
-		fn(&e)
-		return nil
+		return decodeEntry(k, v, fn)
 	})
+}
+
+// forEachOpen decodes the entries still open, in Seq order.
+func (j journal) forEachOpen(fn func(e *JournalEntry) error) error {
+	if j.open == nil {
+		return errors.New(`bucket "journal_open" is missing`)
+	}
+	return j.open.ForEach(func(k, _ []byte) error {
+		v := j.entries.Get(k)
+		if v == nil {
+			seq, _ := journalSeq(k)
+			return fmt.Errorf("open journal entry at seq %d is missing", seq)
+		}
+		return decodeEntry(k, v, fn)
+	})
+}
+
+func decodeEntry(k, v []byte, fn func(e *JournalEntry) error) error {
+	seq, err := journalSeq(k)
+	if err != nil {
+		return err
+	}
+	var e JournalEntry
+	if err := json.Unmarshal(v, &e); err != nil {
+		return damagedEntry(seq, err)
+	}
+	return fn(&e)
+}
+
+// isOpen reports a state that still needs the replay or a person.
+func isOpen(s OpState) bool {
+	return s == OpQueued || s == OpSent || s == OpUnknown || s == OpReview
 }
 
 func journalSeq(k []byte) (uint64, error) {

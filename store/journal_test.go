@@ -478,10 +478,10 @@ func TestJournalMigratesV1(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if v, err := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); err != nil || v != 2 {
-			t.Errorf("schema after migration %d, %v; want 2", v, err)
+		if v, err := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); err != nil || v != 3 {
+			t.Errorf("schema after migration %d, %v; want 3", v, err)
 		}
-		for _, name := range [][]byte{bucketJournal, bucketJournalKeys} {
+		for _, name := range [][]byte{bucketJournal, bucketJournalKeys, bucketJournalOpen} {
 			if tx.Bucket(name) == nil {
 				t.Errorf("bucket %s not created", name)
 			}
@@ -630,5 +630,63 @@ func TestJournalConcurrentAppends(t *testing.T) {
 	slices.Sort(got)
 	if len(slices.Compact(got)) != 20 {
 		t.Errorf("seqs given out twice: %v", got)
+	}
+}
+
+// The replay asks for open entries after every attempt: they are read
+// from their own index, and a v2 journal gets the index on upgrade.
+func TestOpenEntriesAreIndexed(t *testing.T) {
+	db := openTemp(t)
+	for i := 0; i < 50; i++ {
+		e := JournalEntry{Provider: "cancan", Kind: "refund", Key: fmt.Sprintf("k%02d", i), SaleID: "s", State: OpQueued, Op: []byte(`{}`)}
+		if _, err := db.JournalAppend(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 50; i += 2 {
+		if _, err := db.JournalUpdate(fmt.Sprintf("k%02d", i), func(e *JournalEntry) error { e.State = OpDone; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.JournalUpdate("k01", func(e *JournalEntry) error { e.State = OpReview; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	open, err := db.Journal(OpQueued, OpSent, OpUnknown)
+	if err != nil || len(open) != 24 || open[0].Key != "k03" {
+		t.Fatalf("open = %d entries (first %+v), %v", len(open), open, err)
+	}
+	review, _ := db.Journal(OpReview)
+	done, _ := db.Journal(OpDone)
+	if len(review) != 1 || len(done) != 25 {
+		t.Errorf("review %d, done %d", len(review), len(done))
+	}
+	var indexed int
+	db.bolt.View(func(tx *bolt.Tx) error {
+		indexed = tx.Bucket(bucketJournalOpen).Stats().KeyN
+		return nil
+	})
+	if indexed != 25 {
+		t.Errorf("%d entries indexed as open, want 25", indexed)
+	}
+
+	// Drop the index as a v2 database has none, and upgrade again.
+	path := db.Path()
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketJournalOpen); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, encodeUint(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db2, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if open, err := db2.Journal(OpQueued, OpReview); err != nil || len(open) != 25 {
+		t.Errorf("after upgrade: %d open, %v", len(open), err)
 	}
 }
