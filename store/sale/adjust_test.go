@@ -120,3 +120,16 @@ func TestSetAsideUnblocksTheSale(t *testing.T) {
 		t.Errorf("cash after setting aside: %v, paid %v", err, s.Paid(inclusive))
 	}
 }
+
+func TestAVoidedTenderStaysVoided(t *testing.T) {
+	s := paidByWallet(t)
+	if err := s.SettleTender("pay-1", TenderVoided, "", "reversed"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SettleTender("pay-1", TenderDeclined, "", "The wallet did not accept the payment."); err != nil {
+		t.Fatal(err)
+	}
+	if s.Tenders[0].Status != TenderVoided || s.Tenders[0].Reason != "reversed" {
+		t.Errorf("tender = %+v", s.Tenders[0])
+	}
+}

@@ -346,12 +346,17 @@ func (s *Sale) StartTender(r TaxRules, method, provider, wallet, key string, amo
 	return tn, nil
 }
 
-// SettleTender records what became of the tender with the given key.
+// SettleTender records what became of the tender with the given key. A
+// voided tender stays voided: a later look-up of the payment it reversed
+// reads as declined, which is true but says less.
 func (s *Sale) SettleTender(key, status, reference, reason string) error {
 	for i := range s.Tenders {
 		t := &s.Tenders[i]
 		if t.Key != key {
 			continue
+		}
+		if t.Status == TenderVoided {
+			return nil
 		}
 		t.Status, t.Reason = status, reason
 		if reference != "" {
