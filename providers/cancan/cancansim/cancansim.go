@@ -78,6 +78,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"till/providers/simfault"
 )
 
 // DefaultAPIKey is the key a Sim expects unless WithAPIKey says otherwise.
@@ -139,30 +141,8 @@ var failureDetails = map[string]string{
 	"transaction_denied_failure":            "Transaction has been denied by customer",
 }
 
-// Fault is a set of transport faults. Counters count down as requests
-// arrive; at most one counted fault applies to a request, in the order
-// RateLimit, Status500, Status500After, DropAnswer.
-type Fault struct {
-	// Down closes every connection without an answer and without
-	// processing the request (a 503 where the connection cannot be taken
-	// over). It consumes no counter.
-	Down bool
-	// Slow delays every answer (after processing it) by this much, or
-	// until the client gives up.
-	Slow time.Duration
-	// Status500 answers the next N requests 500 without processing them.
-	Status500 int
-	// Status500After processes the next N creates and then answers 500
-	// anyway: the client cannot tell whether the create happened.
-	Status500After int
-	// RateLimit answers the next N requests 429, with RetryAfter (whole
-	// seconds, rounded up) in Retry-After when it is positive.
-	RateLimit  int
-	RetryAfter time.Duration
-	// DropAnswer processes the next N creates and closes the connection
-	// instead of answering.
-	DropAnswer int
-}
+// Fault is a set of transport faults; see simfault for each one.
+type Fault = simfault.Fault
 
 // Transaction is one stored transaction, as Ledger reports it.
 type Transaction struct {
@@ -233,10 +213,10 @@ type Sim struct {
 	voidWindow time.Duration
 	base       string
 
-	mu    sync.Mutex
-	fault Fault
-	txns  map[string]*txn
-	order []*txn
+	mu     sync.Mutex
+	faults simfault.Faults
+	txns   map[string]*txn
+	order  []*txn
 }
 
 // txn is a Transaction with what the magic codes planned for it.
@@ -276,16 +256,12 @@ func (s *Sim) Handler() http.Handler { return s }
 
 // SetFault replaces the current faults.
 func (s *Sim) SetFault(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = f
+	s.faults.Set(f)
 }
 
 // Fault returns the current faults, with what is left of their counters.
 func (s *Sim) Fault() Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fault
+	return s.faults.Get()
 }
 
 // Ledger returns every transaction in the order it was created.
@@ -322,38 +298,29 @@ const maxRequest = 64 << 10
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isCreate := r.Method == http.MethodPost
-	f, act := s.takeFault(isCreate)
+	f, act := s.faults.Take(isCreate)
 	if f.Down {
-		abort(w, true)
+		simfault.Abort(w, s.down)
 		return
 	}
 	var a answer
 	switch act {
-	case faultRateLimit:
+	case simfault.RateLimited:
 		a = errorAnswer(http.StatusTooManyRequests, "rate_limit_error", "Too many requests hit the API too quickly")
-		if f.RetryAfter > 0 {
-			secs := (f.RetryAfter + time.Second - 1) / time.Second
-			a.header.Set("Retry-After", strconv.Itoa(int(secs)))
-		}
-	case faultStatus500:
+		simfault.SetRetryAfter(a.header, f.RetryAfter)
+	case simfault.Status500:
 		a = errorAnswer(http.StatusInternalServerError, "internal_error", "Something went wrong on CANCAN's end")
 	default:
 		a = s.serve(r)
-		if act == faultStatus500After {
+		if act == simfault.Status500After {
 			a = errorAnswer(http.StatusInternalServerError, "internal_error", "Something went wrong on CANCAN's end")
 		}
 	}
-	if f.Slow > 0 {
-		t := time.NewTimer(f.Slow)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if !simfault.Delay(r, f.Slow) {
+		return
 	}
-	if act == faultDrop {
-		abort(w, false)
+	if act == simfault.Drop {
+		simfault.Abort(w, nil)
 		return
 	}
 	for k, vs := range a.header {
@@ -363,59 +330,14 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.body)
 }
 
-type faultAction int
-
-const (
-	faultNone faultAction = iota
-	faultRateLimit
-	faultStatus500
-	faultStatus500After
-	faultDrop
-)
-
-// takeFault snapshots the faults and spends the counter that applies to
-// this request.
-func (s *Sim) takeFault(isCreate bool) (Fault, faultAction) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.fault
-	switch {
-	case f.Down:
-		return f, faultNone
-	case s.fault.RateLimit > 0:
-		s.fault.RateLimit--
-		return f, faultRateLimit
-	case s.fault.Status500 > 0:
-		s.fault.Status500--
-		return f, faultStatus500
-	case isCreate && s.fault.Status500After > 0:
-		s.fault.Status500After--
-		return f, faultStatus500After
-	case isCreate && s.fault.DropAnswer > 0:
-		s.fault.DropAnswer--
-		return f, faultDrop
+// down answers 503 where a connection cannot be closed unanswered.
+func (s *Sim) down(w http.ResponseWriter) {
+	a := errorAnswer(http.StatusServiceUnavailable, "service_unavailable", "CANCAN is down")
+	for k, vs := range a.header {
+		w.Header()[k] = vs
 	}
-	return f, faultNone
-}
-
-// abort ends the exchange without an answer, as a dead network would.
-func abort(w http.ResponseWriter, down bool) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	if down {
-		a := errorAnswer(http.StatusServiceUnavailable, "service_unavailable", "CANCAN is down")
-		for k, vs := range a.header {
-			w.Header()[k] = vs
-		}
-		w.WriteHeader(a.status)
-		w.Write(a.body)
-		return
-	}
-	panic(http.ErrAbortHandler)
+	w.WriteHeader(a.status)
+	w.Write(a.body)
 }
 
 // serve answers one request that no fault intercepted.

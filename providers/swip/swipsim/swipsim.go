@@ -99,6 +99,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"till/providers/simfault"
 	"till/store/money"
 )
 
@@ -172,30 +173,8 @@ const (
 	OpLoyalty Op = "loyalty"
 )
 
-// Fault is a set of transport faults. Counters count down as requests
-// arrive; at most one counted fault applies to a request, in the order
-// RateLimit, Status500, Status500After, DropAnswer.
-type Fault struct {
-	// Down closes every connection without an answer and without
-	// processing the request.
-	Down bool
-	// Slow delays every answer (after processing it) by this much, or
-	// until the client gives up.
-	Slow time.Duration
-	// Status500 answers the next N requests 500 (code 1) without
-	// processing them.
-	Status500 int
-	// Status500After processes the next N POSTs and then answers 500
-	// anyway: the client cannot tell whether it happened.
-	Status500After int
-	// RateLimit answers the next N requests 429, with RetryAfter (whole
-	// seconds, rounded up) in Retry-After when it is positive.
-	RateLimit  int
-	RetryAfter time.Duration
-	// DropAnswer processes the next N POSTs and closes the connection
-	// instead of answering.
-	DropAnswer int
-}
+// Fault is a set of transport faults; see simfault for each one.
+type Fault = simfault.Fault
 
 // Purchase is one purchase of an order, amounts in minor units.
 type Purchase struct {
@@ -334,7 +313,7 @@ type Sim struct {
 	base          string
 
 	mu       sync.Mutex
-	fault    Fault
+	faults   simfault.Faults
 	failNext map[Op][]int
 	orders   map[string]*Order
 	byMOID   map[string]*Order
@@ -368,16 +347,12 @@ func (s *Sim) Handler() http.Handler { return s }
 
 // SetFault replaces the current faults.
 func (s *Sim) SetFault(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = f
+	s.faults.Set(f)
 }
 
 // Fault returns the current faults, with what is left of their counters.
 func (s *Sim) Fault() Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.fault
+	return s.faults.Get()
 }
 
 // FailNext makes the next request of kind op answer the document's error
@@ -578,38 +553,29 @@ const maxRequest = 256 << 10
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	isPost := r.Method == http.MethodPost
-	f, act := s.takeFault(isPost)
+	f, act := s.faults.Take(isPost)
 	if f.Down {
-		abort(w, true)
+		simfault.Abort(w, s.down)
 		return
 	}
 	var a answer
 	switch act {
-	case faultRateLimit:
+	case simfault.RateLimited:
 		a = errorNamed(http.StatusTooManyRequests, "too_many_request", "Too many requests sent in a short amount of time.")
-		if f.RetryAfter > 0 {
-			secs := (f.RetryAfter + time.Second - 1) / time.Second
-			a.header.Set("Retry-After", strconv.Itoa(int(secs)))
-		}
-	case faultStatus500:
+		simfault.SetRetryAfter(a.header, f.RetryAfter)
+	case simfault.Status500:
 		a = errorAnswer(1, "Internal server error.")
 	default:
 		a = s.serve(r)
-		if act == faultStatus500After {
+		if act == simfault.Status500After {
 			a = errorAnswer(1, "Internal server error.")
 		}
 	}
-	if f.Slow > 0 {
-		t := time.NewTimer(f.Slow)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-			return
-		}
+	if !simfault.Delay(r, f.Slow) {
+		return
 	}
-	if act == faultDrop {
-		abort(w, false)
+	if act == simfault.Drop {
+		simfault.Abort(w, nil)
 		return
 	}
 	for k, vs := range a.header {
@@ -619,60 +585,15 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.body)
 }
 
-type faultAction int
-
-const (
-	faultNone faultAction = iota
-	faultRateLimit
-	faultStatus500
-	faultStatus500After
-	faultDrop
-)
-
-// takeFault snapshots the faults and spends the counter that applies to
-// this request.
-func (s *Sim) takeFault(isPost bool) (Fault, faultAction) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f := s.fault
-	switch {
-	case f.Down:
-		return f, faultNone
-	case s.fault.RateLimit > 0:
-		s.fault.RateLimit--
-		return f, faultRateLimit
-	case s.fault.Status500 > 0:
-		s.fault.Status500--
-		return f, faultStatus500
-	case isPost && s.fault.Status500After > 0:
-		s.fault.Status500After--
-		return f, faultStatus500After
-	case isPost && s.fault.DropAnswer > 0:
-		s.fault.DropAnswer--
-		return f, faultDrop
+// down answers 503 where a connection cannot be closed unanswered.
+func (s *Sim) down(w http.ResponseWriter) {
+	a := errorAnswer(1, "SWiP is down")
+	a.status = http.StatusServiceUnavailable
+	for k, vs := range a.header {
+		w.Header()[k] = vs
 	}
-	return f, faultNone
-}
-
-// abort ends the exchange without an answer, as a dead network would.
-func abort(w http.ResponseWriter, down bool) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	if down {
-		a := errorAnswer(1, "SWiP is down")
-		a.status = http.StatusServiceUnavailable
-		for k, vs := range a.header {
-			w.Header()[k] = vs
-		}
-		w.WriteHeader(a.status)
-		w.Write(a.body)
-		return
-	}
-	panic(http.ErrAbortHandler)
+	w.WriteHeader(a.status)
+	w.Write(a.body)
 }
 
 // call is a request that passed the header checks.
