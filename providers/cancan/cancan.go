@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -63,18 +62,11 @@ func (c Config) String() string {
 		key = "set"
 	}
 	return fmt.Sprintf("cancan.Config{BaseURL: %q, APIKey: %s, POSID: %q, Gateways: [%s], Timeout: %v, PollInterval: %v, PollBound: %v}",
-		redactURL(c.BaseURL), key, c.POSID, strings.Join(wallets, " "), c.Timeout, c.PollInterval, c.PollBound)
+		httpx.Redacted(c.BaseURL), key, c.POSID, strings.Join(wallets, " "), c.Timeout, c.PollInterval, c.PollBound)
 }
 
 // GoString keeps %#v from printing the key.
 func (c Config) GoString() string { return c.String() }
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(invalid)"
-}
 
 // Client talks to CANCAN. Build it with New; it is safe for concurrent use.
 type Client struct {
@@ -121,15 +113,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(cfg.BaseURL)
+	u, err := httpx.BaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, errors.New("cancan: BaseURL is not a valid URL")
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("cancan: BaseURL %q must be an http or https URL with a host", redactURL(cfg.BaseURL))
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("cancan: BaseURL %q must not carry a query, fragment or credentials", redactURL(cfg.BaseURL))
+		return nil, fmt.Errorf("cancan: %w", err)
 	}
 	if cfg.APIKey == "" {
 		return nil, errors.New("cancan: APIKey is empty")
@@ -219,6 +205,6 @@ func copyMap(m map[string]string) map[string]string {
 func (c *Client) Name() string { return "cancan" }
 
 // String describes the client without its API key.
-func (c *Client) String() string { return "cancan client for " + redactURL(c.collection) }
+func (c *Client) String() string { return "cancan client for " + httpx.Redacted(c.collection) }
 
 var _ providers.Payments = (*Client)(nil)

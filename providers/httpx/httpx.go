@@ -11,6 +11,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -142,3 +143,28 @@ func Sleep(ctx context.Context, d time.Duration) error {
 
 // NoWait is a Sleep for tests: it returns at once unless ctx is done.
 func NoWait(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+
+// BaseURL checks a provider's configured base URL: http or https with a
+// host, and no query, fragment or credentials (which would end up in
+// logs). Errors show the URL with any password redacted.
+func BaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("BaseURL is not a valid URL")
+	}
+	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("BaseURL %q must be an http or https URL with a host", u.Redacted())
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("BaseURL %q must not carry a query, fragment or credentials", u.Redacted())
+	}
+	return u, nil
+}
+
+// Redacted is raw with any password hidden, for messages.
+func Redacted(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(invalid)"
+}

@@ -85,3 +85,22 @@ func TestSendBoundsTheAnswer(t *testing.T) {
 		t.Error("Retryable is wrong")
 	}
 }
+
+func TestBaseURL(t *testing.T) {
+	for _, ok := range []string{"https://payments.example/api/v2/", "http://127.0.0.1:8700/cancan"} {
+		if _, err := BaseURL(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"ftp://x", "payments.example", "https://x/?k=1", "https://x/#f", "https://user:pw@x/", "%zz"} {
+		_, err := BaseURL(bad)
+		if err == nil {
+			t.Errorf("%s accepted", bad)
+		} else if strings.Contains(err.Error(), "pw") {
+			t.Errorf("%s: the password is shown: %v", bad, err)
+		}
+	}
+	if got := Redacted("https://user:secret@x/"); strings.Contains(got, "secret") {
+		t.Errorf("Redacted = %s", got)
+	}
+}

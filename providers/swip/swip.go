@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -81,18 +80,11 @@ func (c Config) String() string {
 		tok = "set"
 	}
 	return fmt.Sprintf("swip.Config{BaseURL: %q, Token: %s, MerchantID: %q, StoreID: %q, CashID: %q, Currency: %q, Timeout: %v, PollInterval: %v, PayWindow: %v}",
-		redactURL(c.BaseURL), tok, c.MerchantID, c.StoreID, c.CashID, c.Currency, c.Timeout, c.PollInterval, c.PayWindow)
+		httpx.Redacted(c.BaseURL), tok, c.MerchantID, c.StoreID, c.CashID, c.Currency, c.Timeout, c.PollInterval, c.PayWindow)
 }
 
 // GoString keeps %#v from printing the token.
 func (c Config) GoString() string { return c.String() }
-
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil {
-		return u.Redacted()
-	}
-	return "(invalid)"
-}
 
 // Client makes the calls of SWiP's POS API. Build it with New; it is safe
 // for concurrent use.
@@ -158,15 +150,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
-	u, err := url.Parse(cfg.BaseURL)
+	u, err := httpx.BaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, errors.New("swip: BaseURL is not a valid URL")
-	}
-	if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("swip: BaseURL %q must be an http or https URL with a host", redactURL(cfg.BaseURL))
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("swip: BaseURL %q must not carry a query, fragment or credentials", redactURL(cfg.BaseURL))
+		return nil, fmt.Errorf("swip: %w", err)
 	}
 	if cfg.Token == "" {
 		return nil, errors.New("swip: Token is empty")
@@ -273,7 +259,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 func (c *Client) Name() string { return "swip" }
 
 // String describes the client without its token.
-func (c *Client) String() string { return "swip client for " + redactURL(c.base) }
+func (c *Client) String() string { return "swip client for " + httpx.Redacted(c.base) }
 
 // Currency is the currency every amount is in.
 func (c *Client) Currency() money.Currency { return c.cur }
