@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"sort"
 	"strings"
@@ -177,18 +176,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 	if o.sleep != nil {
 		c.sleep = o.sleep
 	}
-	c.backoff = httpx.DefaultBackoff()
-	c.backoff.Sleep = c.sleep
-	if o.backoff != nil {
-		c.backoff = *o.backoff
-		if c.backoff.Rand == nil {
-			c.backoff.Rand = rand.Float64
-		}
-		if c.backoff.Sleep == nil {
-			c.backoff.Sleep = c.sleep
-		}
-	}
-	c.backoff.Attempts = max(c.backoff.Attempts, 1)
+	c.backoff = httpx.Resolve(o.backoff, c.sleep)
 	c.http = &httpx.Client{HTTP: hc, Backoff: c.backoff}
 	return c, nil
 }

@@ -168,3 +168,22 @@ func Redacted(raw string) string {
 	}
 	return "(invalid)"
 }
+
+// Resolve is the backoff an adapter runs with: custom if it was given,
+// else the default, with a missing Rand or Sleep filled in (Sleep from
+// sleep, the adapter's own wait) and at least one attempt.
+func Resolve(custom *Backoff, sleep func(context.Context, time.Duration) error) Backoff {
+	b := DefaultBackoff()
+	b.Sleep = sleep
+	if custom != nil {
+		b = *custom
+		if b.Rand == nil {
+			b.Rand = rand.Float64
+		}
+		if b.Sleep == nil {
+			b.Sleep = sleep
+		}
+	}
+	b.Attempts = max(b.Attempts, 1)
+	return b
+}

@@ -104,3 +104,20 @@ func TestBaseURL(t *testing.T) {
 		t.Errorf("Redacted = %s", got)
 	}
 }
+
+func TestResolveFillsWhatIsMissing(t *testing.T) {
+	slept := false
+	sleep := func(context.Context, time.Duration) error { slept = true; return nil }
+	def := Resolve(nil, sleep)
+	if def.Attempts != DefaultBackoff().Attempts || def.Rand == nil {
+		t.Errorf("default = %+v", def)
+	}
+	def.Sleep(context.Background(), 0)
+	if !slept {
+		t.Error("the adapter's sleep is not used")
+	}
+	custom := Resolve(&Backoff{Base: time.Millisecond}, sleep)
+	if custom.Attempts != 1 || custom.Rand == nil || custom.Sleep == nil || custom.Base != time.Millisecond {
+		t.Errorf("custom = %+v", custom)
+	}
+}
