@@ -20,6 +20,10 @@ const (
 	KindVoid   Kind = "void"   // cancel a payment (pending, or soon after)
 	KindRefund Kind = "refund" // give back all or part of a settled payment
 	KindLookup Kind = "lookup" // ask what became of an earlier operation
+	// KindClose reports what the till took itself for a provider's order
+	// (SWiP scenario 2: loyalty through SWiP, paid in cash or by card) and
+	// ends the order; an Amount of 0 cancels it.
+	KindClose Kind = "close"
 )
 
 // Op is one provider operation. It is a plain value so the journal can
@@ -44,7 +48,25 @@ type Op struct {
 	// (tobacco, alcohol): iPASS redeem.non_redeem_amout.
 	NonDiscountable money.Amount `json:"non_discountable,omitempty"`
 	Description     string       `json:"description,omitempty"`
-	Created         time.Time    `json:"created"`
+	// Items is the cart behind a payment, for providers that work out
+	// loyalty per item (SWiP).
+	Items []Item `json:"items,omitempty"`
+	// Returned is what the till had already given back of Target before
+	// this void or refund. SWiP knows refunds by no id of their own, so a
+	// refund sent again after a crash is recognised by the order's
+	// refunded total.
+	Returned money.Amount `json:"returned,omitempty"`
+	Created  time.Time    `json:"created"`
+}
+
+// Item is one line of the cart behind a payment.
+type Item struct {
+	SKU       string       `json:"sku"`
+	Name      string       `json:"name"`
+	Qty       int64        `json:"qty"` // units, or grams when Weighed
+	Weighed   bool         `json:"weighed,omitempty"`
+	UnitPrice money.Amount `json:"unit_price"` // per unit, or per kg when Weighed
+	Amount    money.Amount `json:"amount"`     // the line's amount as the till rounded it
 }
 
 // Status is what became of an operation.
@@ -83,6 +105,17 @@ type Outcome struct {
 	Retryable bool `json:"retryable,omitempty"`
 	// RetryAfter is the provider's Retry-After, if it gave one.
 	RetryAfter time.Duration `json:"retry_after,omitempty"`
+	// Amount is what a payment took when a provider's loyalty discount
+	// made it less than Op.Amount, or what the till must take itself
+	// (SWiP scenario 2); 0 means Op.Amount.
+	Amount money.Amount `json:"amount,omitempty"`
+	// Discount is the loyalty discount the provider gave the customer
+	// (SWiP), or offers every customer (a Quote).
+	Discount money.Amount `json:"discount,omitempty"`
+	// ShowCode is a code the customer scans from the till's screen to pay
+	// (SWiP's sessionCode), with a Pending payment. It comes from outside:
+	// draw it only as a QR code.
+	ShowCode string `json:"show_code,omitempty"`
 }
 
 // Settled reports whether the outcome is final.
@@ -111,9 +144,29 @@ type Payments interface {
 	Lookup(ctx context.Context, op Op) Outcome
 }
 
+// Closer is a provider whose orders the till ends itself, saying what it
+// took at the till (SWiP).
+type Closer interface {
+	// Close ends the order op.Target with op.Amount taken at the till; 0
+	// cancels it. Closing again with the same amount answers Approved.
+	Close(ctx context.Context, op Op) Outcome
+}
+
+// Quoter is a provider that tells, before payment, the loyalty discount
+// every customer gets on a cart (SWiP's loyalty calculation).
+type Quoter interface {
+	// Quote answers Approved with Discount for op.Items and op.Amount,
+	// and the programs behind it in Detail. It changes nothing.
+	Quote(ctx context.Context, op Op) Outcome
+}
+
 // Do runs op on p by its kind; the journal's replay uses it.
 func Do(ctx context.Context, p Payments, op Op) Outcome {
 	switch op.Kind {
+	case KindClose:
+		if c, ok := p.(Closer); ok {
+			return c.Close(ctx, op)
+		}
 	case KindPay:
 		return p.Pay(ctx, op)
 	case KindVoid:

@@ -230,6 +230,14 @@ func (e *env) op(kind providers.Kind, target string, amount int64) providers.Op 
 	return providers.Op{Provider: "swip", Kind: kind, Key: uuid.NewString(), Target: target, Amount: money.Amount(amount), Currency: "TWD", Created: e.clock.Now()}
 }
 
+// refundOp is a refund as the till sends it: with what it had given back
+// of the order before.
+func (e *env) refundOp(target string, amount, returned int64) providers.Op {
+	op := e.op(providers.KindRefund, target, amount)
+	op.Returned = money.Amount(returned)
+	return op
+}
+
 func (e *env) check(out providers.Outcome) providers.Outcome {
 	e.t.Helper()
 	noToken(e.t, out)

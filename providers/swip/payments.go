@@ -37,6 +37,15 @@ import (
 //	        paid at the till → Declined, Code "31".
 //	Refund  POST /refunds of Op.Amount, checked first against what the
 //	        order took and has left (Declined, Code "32" and nothing sent).
+//	        SWiP gives refunds no id, so Op.Returned (what the till had
+//	        given back of the order before) tells a refund sent again
+//	        after a restart: an order refunded by Returned + Amount
+//	        already has it → Approved, nothing sent.
+//	Close   (providers.Closer) the order OPEN: close with Op.Amount, what
+//	        the till took itself → Approved; CLOSED with that amount
+//	        already → Approved; anything else → Declined.
+//	Quote   (providers.Quoter) POST /loyalty-calculations → Approved
+//	        with Discount, the programs in Detail.
 //	Lookup  GET /orders/{id}: OPEN → Pending; CLOSED with a close amount
 //	        and paid >= total > 0 → Approved; CLOSED with 0 → Declined
 //	        "cancelled"; CLOSED with an amount but paid 0 → Declined
@@ -59,7 +68,11 @@ func (p *Payments) Client() *Client { return p.c }
 // Name is the provider's configuration name.
 func (p *Payments) Name() string { return "swip" }
 
-var _ providers.Payments = (*Payments)(nil)
+var (
+	_ providers.Payments = (*Payments)(nil)
+	_ providers.Closer   = (*Payments)(nil)
+	_ providers.Quoter   = (*Payments)(nil)
+)
 
 // sentOp is what Payments sent under an Op.Key, so that a void or refund
 // (which SWiP knows by no id of its own) can be looked up and is not sent
@@ -77,13 +90,10 @@ type sentOp struct {
 // sessionCode in Detail.
 func (p *Payments) Pay(ctx context.Context, op providers.Op) providers.Outcome {
 	c := p.c
+	if out, bad := p.checkOrder(op); bad {
+		return out
+	}
 	switch {
-	case c.checkID("", op.Key) != nil:
-		return notSentOutcome(reasonBadKey, "merchantOrderId must be a lower-case UUID")
-	case op.Amount <= 0:
-		return notSentOutcome(reasonBadAmount, "amount must be positive")
-	case op.Currency != "" && op.Currency != c.cur.Code:
-		return notSentOutcome(reasonCurrency(c.cur.Code), "currency "+capText(op.Currency, 8))
 	case ctx.Err() != nil:
 		return providers.Outcome{Status: providers.Declined, Reason: reasonNotSent, Detail: "not sent: " + ctx.Err().Error(), Retryable: true}
 	}
@@ -93,7 +103,7 @@ func (p *Payments) Pay(ctx context.Context, op providers.Op) providers.Outcome {
 	}
 	c.remember(op.Key, sentOp{kind: providers.KindPay, order: op.Key, amount: op.Amount})
 	o, err := c.CreateOrder(ctx, OrderRequest{
-		ID: op.Key, Number: capText(number, 100), Lines: p.lines(ctx, op), Total: op.Amount, SaleDate: op.Created,
+		ID: op.Key, Number: capText(number, 100), Lines: lines(op), Total: op.Amount, SaleDate: op.Created,
 	})
 	if err != nil {
 		return p.failed(err, "payment", false)
@@ -108,24 +118,38 @@ func (p *Payments) Pay(ctx context.Context, op providers.Op) providers.Outcome {
 		}
 		return providers.Outcome{Status: providers.Declined, Reference: o.ID, Code: "no_session_code", Reason: reasonNoQR}
 	}
-	return providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode}
+	return providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode, ShowCode: o.SessionCode}
+}
+
+// checkOrder refuses, unsent, an order op that SWiP would refuse.
+func (p *Payments) checkOrder(op providers.Op) (providers.Outcome, bool) {
+	c := p.c
+	switch {
+	case c.checkID("", op.Key) != nil:
+		return notSentOutcome(reasonBadKey, "merchantOrderId must be a lower-case UUID"), true
+	case op.Amount <= 0:
+		return notSentOutcome(reasonBadAmount, "amount must be positive"), true
+	case op.Currency != "" && op.Currency != c.cur.Code:
+		return notSentOutcome(reasonCurrency(c.cur.Code), "currency "+capText(op.Currency, 8)), true
+	}
+	return providers.Outcome{}, false
 }
 
 // qrSafe accepts a sessionCode that can be drawn as a QR code.
 func qrSafe(s string) bool { return s != "" && len(s) <= maxText && textSafe(s) }
 
-// lines is the cart from WithPurchases when it adds up to the payment,
-// else one line for the whole amount.
-func (p *Payments) lines(ctx context.Context, op providers.Op) []Line {
-	if p.c.purchases != nil {
-		lines := p.c.purchases(ctx, op)
-		var sum money.Amount
-		for _, l := range lines {
-			sum += l.Amount
-		}
-		if len(lines) > 0 && sum == op.Amount {
-			return lines
-		}
+// lines is the cart behind op when it adds up to the payment, else one
+// line for the whole amount (a split tender, say).
+func lines(op providers.Op) []Line {
+	var sum money.Amount
+	out := make([]Line, 0, len(op.Items))
+	for _, it := range op.Items {
+		sum += it.Amount
+		out = append(out, Line{ProductID: capText(it.SKU, 100), Name: capText(it.Name, 200), Quantity: it.Qty,
+			Grams: it.Weighed, Price: it.UnitPrice, Amount: it.Amount})
+	}
+	if len(out) > 0 && sum == op.Amount {
+		return out
 	}
 	name := op.Description
 	if strings.TrimSpace(name) == "" || !textSafe(name) {
@@ -159,7 +183,7 @@ func (p *Payments) Follow(ctx context.Context, op providers.Op) providers.Outcom
 			case o.Cash:
 				return p.payAtTill(o)
 			}
-			last = providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode}
+			last = providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode, ShowCode: o.SessionCode}
 		} else {
 			var e *Error
 			if errors.As(err, &e) && isNotFound(e) {
@@ -221,7 +245,9 @@ func (p *Payments) payAtTill(o Order) providers.Outcome {
 		Code:      "pay_at_till",
 		Reason: fmt.Sprintf("The customer pays %s at the till (cash or card) after a SWiP discount of %s.",
 			cur.Format(o.Total), cur.Format(o.Discount())),
-		Detail: p.amounts(o),
+		Detail:   p.amounts(o),
+		Amount:   o.Total,
+		Discount: o.Discount(),
 	}
 }
 
@@ -243,7 +269,7 @@ func (p *Payments) closed(o Order, cancelled string) providers.Outcome {
 	case o.Paid == 0:
 		out.Status, out.Code, out.Reason = providers.Declined, "paid_at_till", reasonPaidAtTill
 	case o.IsPaid():
-		out.Status = providers.Approved
+		out.Status, out.Amount, out.Discount = providers.Approved, o.Captured(), o.Discount()
 	default:
 		out.Status, out.Reason = providers.Unknown, reasonPartial
 	}
@@ -342,13 +368,15 @@ func (p *Payments) refund(ctx context.Context, op providers.Op) providers.Outcom
 		return p.failed(err, "refund", false)
 	}
 	s, known := c.recall(op.Key)
-	known = known && s.kind == providers.KindRefund && s.order == o.ID
-	if known && o.Refunded >= s.before+s.amount {
+	if !known || s.kind != providers.KindRefund || s.order != o.ID {
+		// Not sent by this Client: maybe before a restart. The till's
+		// own record says what had been given back before it.
+		s = sentOp{kind: providers.KindRefund, order: o.ID, amount: op.Amount, before: op.Returned}
+		c.remember(op.Key, s)
+	}
+	if o.Refunded >= s.before+s.amount {
 		// Sent before, its answer lost, and it took effect: not again.
 		return providers.Outcome{Status: providers.Approved, Reference: o.ID, Detail: p.amounts(o)}
-	}
-	if !known {
-		c.remember(op.Key, sentOp{kind: providers.KindRefund, order: o.ID, amount: op.Amount, before: o.Refunded})
 	}
 	r, err := c.moneyBackFrom(ctx, "/refunds", o, op.Amount, false)
 	if err != nil {
@@ -403,7 +431,7 @@ func (p *Payments) Lookup(ctx context.Context, op providers.Op) providers.Outcom
 		return p.lookupFailed(err, op.Target)
 	}
 	if o.Status == Open {
-		return providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode}
+		return providers.Outcome{Status: providers.Pending, Reference: o.ID, Reason: reasonWaiting, Detail: o.SessionCode, ShowCode: o.SessionCode}
 	}
 	return p.closed(o, "")
 }
@@ -496,4 +524,60 @@ func (p *Payments) failed(err error, noun string, action bool) providers.Outcome
 
 func notSentOutcome(reason, detail string) providers.Outcome {
 	return providers.Outcome{Status: providers.Declined, Reason: reason, Detail: "not sent: " + detail}
+}
+
+// Close ends the order op.Target with op.Amount, what the till took
+// itself (scenario 2); 0 cancels it. SWiP takes one close per order, so
+// one already closed with that amount is the answer to an earlier try.
+func (p *Payments) Close(ctx context.Context, op providers.Op) providers.Outcome {
+	c := p.c
+	switch {
+	case !validTarget(op.Target):
+		return notSentOutcome(reasonBadTarget, "no order to close")
+	case op.Amount < 0:
+		return notSentOutcome(reasonBadAmount, "amount must not be negative")
+	}
+	// Looked at first, so a close sent again after a restart is not
+	// sent twice: SWiP takes one.
+	got, err := c.GetOrder(ctx, op.Target)
+	if err != nil {
+		return p.failed(err, "closing", true)
+	}
+	if got.Status == Open {
+		got, err = c.Close(ctx, op.Target, op.Amount)
+	} else if got.CloseAmount != op.Amount {
+		err = errors.New("closed otherwise")
+	}
+	switch {
+	case err == nil:
+		return providers.Outcome{Status: providers.Approved, Reference: got.ID, Detail: p.amounts(got)}
+	case got.Status == Closed:
+		// Closed otherwise: by SWiP when the order timed out, or with
+		// another amount. Nothing more can be done with it.
+		return providers.Outcome{Status: providers.Declined, Reference: got.ID, Code: "closed", Reason: reasonClosedOtherwise, Detail: p.amounts(got)}
+	}
+	return p.failed(err, "closing", true)
+}
+
+// Quote asks SWiP for the anonymous loyalty discount on op's cart.
+func (p *Payments) Quote(ctx context.Context, op providers.Op) providers.Outcome {
+	c := p.c
+	if out, bad := p.checkOrder(op); bad {
+		return out
+	}
+	l, err := c.LoyaltyCalculation(ctx, LoyaltyRequest{ID: op.Key, Lines: lines(op), Total: op.Amount})
+	if err != nil {
+		out := p.failed(err, "loyalty calculation", true)
+		if out.Status == providers.Unknown {
+			// It changes nothing: a lost answer is just no answer.
+			out.Status = providers.Declined
+		}
+		return out
+	}
+	var programs []string
+	for _, ln := range l.Lines {
+		programs = append(programs, fmt.Sprintf("%s %s", ln.Description, c.cur.Plain(ln.Discount)))
+	}
+	return providers.Outcome{Status: providers.Approved, Discount: l.Discount, Amount: l.Total,
+		Detail: c.clean(strings.Join(programs, "; "), maxText)}
 }

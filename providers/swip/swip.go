@@ -27,7 +27,6 @@ import (
 	"sync"
 	"time"
 
-	"till/providers"
 	"till/providers/httpx"
 	"till/store/money"
 )
@@ -88,15 +87,14 @@ func (c Config) GoString() string { return c.String() }
 // Client makes the calls of SWiP's POS API. Build it with New; it is safe
 // for concurrent use.
 type Client struct {
-	cfg       Config
-	cur       money.Currency
-	base      string // no trailing slash
-	header    http.Header
-	http      *httpx.Client
-	backoff   httpx.Backoff
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error
-	purchases func(context.Context, providers.Op) []Line
+	cfg     Config
+	cur     money.Currency
+	base    string // no trailing slash
+	header  http.Header
+	http    *httpx.Client
+	backoff httpx.Backoff
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 
 	mu     sync.Mutex
 	sent   map[string]sentOp // operations Payments made, by Op.Key
@@ -109,11 +107,10 @@ type Client struct {
 type Option func(*options)
 
 type options struct {
-	http      *http.Client
-	backoff   *httpx.Backoff
-	now       func() time.Time
-	sleep     func(context.Context, time.Duration) error
-	purchases func(context.Context, providers.Op) []Line
+	http    *http.Client
+	backoff *httpx.Backoff
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
 }
 
 // WithHTTPClient sends requests through hc. Redirects are never followed
@@ -133,14 +130,6 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // WithBackoff brings its own Sleep, between retries.
 func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 	return func(o *options) { o.sleep = sleep }
-}
-
-// WithPurchases gives Payments.Pay the cart behind a payment, so SWiP can
-// apply per-item loyalty. Lines whose amounts do not add up to the
-// payment's amount (a split tender, say) are not used: Pay then sends one
-// line for the whole amount.
-func WithPurchases(f func(ctx context.Context, op providers.Op) []Line) Option {
-	return func(o *options) { o.purchases = f }
 }
 
 // New checks cfg and returns a client. Errors name the field, never the
@@ -226,11 +215,10 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 			"Api-Version":   {APIVersion},
 			"Accept":        {"application/json"},
 		},
-		now:       time.Now,
-		sleep:     httpx.Sleep,
-		purchases: o.purchases,
-		sent:      map[string]sentOp{},
-		orders:    map[string]Order{},
+		now:    time.Now,
+		sleep:  httpx.Sleep,
+		sent:   map[string]sentOp{},
+		orders: map[string]Order{},
 	}
 	if o.now != nil {
 		c.now = o.now

@@ -130,7 +130,8 @@ func TestScenario2DiscountThenTheTillClosesWithTheAmount(t *testing.T) {
 	})
 	out := e.Follow(op)
 	expect(t, out, providers.Declined)
-	if out.Code != "pay_at_till" || out.Reason != "The customer pays 180.00 at the till (cash or card) after a SWiP discount of 20.00." {
+	if out.Code != "pay_at_till" || out.Reason != "The customer pays 180.00 at the till (cash or card) after a SWiP discount of 20.00." ||
+		out.Amount != 18000 || out.Discount != 2000 {
 		t.Errorf("%+v", out)
 	}
 	o, _ := e.client.LastOrder(op.Key)
@@ -141,12 +142,12 @@ func TestScenario2DiscountThenTheTillClosesWithTheAmount(t *testing.T) {
 		t.Fatalf("%d closes before the till took the money", n)
 	}
 	// The clerk takes 180.00 in cash; the till closes the order with it.
-	closed, err := e.client.Close(context.Background(), op.Key, o.Total)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if closed.Status != Closed || closed.CloseAmount != 18000 || closed.Paid != 0 {
-		t.Errorf("closed %+v", closed)
+	closeOp := e.op(providers.KindClose, op.Key, int64(o.Total))
+	expect(t, providers.Do(context.Background(), e.pay, closeOp), providers.Approved)
+	// Sent again after a lost answer: the order already says so.
+	expect(t, e.pay.Close(context.Background(), closeOp), providers.Approved)
+	if s := e.order(op.Key); s.Status != "CLOSED" || s.CloseAmount != 18000 || s.Paid != 0 || s.Closes != 1 {
+		t.Errorf("closed %+v", s)
 	}
 	look := e.Lookup(op.Key)
 	if look.Status != providers.Declined || look.Code != "paid_at_till" {
@@ -336,7 +337,7 @@ func TestReverse(t *testing.T) {
 	if again.Status != providers.Approved || again.Reason != reasonAlreadyBack {
 		t.Errorf("%+v", again)
 	}
-	r := e.Refund(e.op(providers.KindRefund, op.Key, 100))
+	r := e.Refund(e.refundOp(op.Key, 100, 10000))
 	if r.Code != "29" || r.Status != providers.Declined {
 		t.Errorf("%+v", r)
 	}
@@ -368,17 +369,17 @@ func TestRefunds(t *testing.T) {
 	op := e.paid(10000, "guest")
 
 	expect(t, e.Refund(e.op(providers.KindRefund, op.Key, 2500)), providers.Approved)
-	r2 := e.op(providers.KindRefund, op.Key, 2500)
+	r2 := e.refundOp(op.Key, 2500, 2500)
 	expect(t, e.Refund(r2), providers.Approved)
 	expect(t, e.Refund(r2), providers.Approved) // the same refund again: not sent twice
 	expect(t, e.Lookup(r2.Key), providers.Approved)
 
-	over := e.Refund(e.op(providers.KindRefund, op.Key, 5001))
+	over := e.Refund(e.refundOp(op.Key, 5001, 5000))
 	if over.Status != providers.Declined || over.Code != "32" || over.Reason != codeReasons["32"] || !strings.HasPrefix(over.Detail, "not sent") {
 		t.Errorf("over: %+v", over)
 	}
-	expect(t, e.Refund(e.op(providers.KindRefund, op.Key, 5000)), providers.Approved)
-	full := e.Refund(e.op(providers.KindRefund, op.Key, 1))
+	expect(t, e.Refund(e.refundOp(op.Key, 5000, 5000)), providers.Approved)
+	full := e.Refund(e.refundOp(op.Key, 1, 10000))
 	if full.Code != "29" {
 		t.Errorf("after all: %+v", full)
 	}
@@ -441,6 +442,43 @@ func TestLoyaltyCalculation(t *testing.T) {
 	expect(t, e.Follow(op), providers.Approved)
 	if o, _ := e.client.LastOrder(op.Key); o.Total != 4750 {
 		t.Errorf("%+v", o)
+	}
+}
+
+func TestQuoteIsTheAnonymousDiscount(t *testing.T) {
+	e := newEnv(t, setup{sim: []swipsim.Option{swipsim.WithAnonymousDiscount(5)}})
+	op := e.payOp(5050)
+	op.Items = []providers.Item{{SKU: "COLA", Name: "Cola 330ml", Qty: 2, UnitPrice: 2525, Amount: 5050}}
+	out := e.check(e.pay.Quote(context.Background(), op))
+	if out.Status != providers.Approved || out.Discount != 300 || out.Amount != 4750 || !strings.Contains(out.Detail, "Discount for all customers 2.53") {
+		t.Errorf("%+v", out)
+	}
+	if len(e.sim.Orders()) != 0 {
+		t.Error("a quote made an order")
+	}
+	e.sim.SetFault(swipsim.Fault{Down: true})
+	if out := e.pay.Quote(context.Background(), op); out.Status != providers.Declined || out.Reason == "" {
+		t.Errorf("down: %+v", out)
+	}
+}
+
+func TestCloseAnOrderSWiPTimedOutIsDeclined(t *testing.T) {
+	e := newEnv(t, setup{})
+	op := e.started(20000)
+	if err := e.sim.Identify(op.Key, "member-002"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(91 * time.Second) // the clerk took too long: SWiP closed it with 0
+	out := e.check(e.pay.Close(context.Background(), e.op(providers.KindClose, op.Key, 18000)))
+	if out.Status != providers.Declined || out.Reason != reasonClosedOtherwise {
+		t.Errorf("%+v", out)
+	}
+	if s := e.order(op.Key); s.CloseAmount != 0 {
+		t.Errorf("%+v", s)
+	}
+	bad := e.pay.Close(context.Background(), e.op(providers.KindClose, "", 100))
+	if bad.Status != providers.Declined || !strings.HasPrefix(bad.Detail, "not sent") {
+		t.Errorf("%+v", bad)
 	}
 }
 
@@ -681,18 +719,22 @@ func TestNothingIsSentForAnInvalidOperation(t *testing.T) {
 }
 
 func TestPurchasesFromTheCart(t *testing.T) {
-	cart := []Line{
-		{ProductID: "TEA-500", Name: "烏龍茶 Oolong tea 500ml", Quantity: 3, Price: 3500, Amount: 10500},
-		{ProductID: "BANANA", Name: "Bananas (per kg)", Quantity: 500, Grams: true, Price: 7000, Amount: 3500},
+	cart := []providers.Item{
+		{SKU: "TEA-500", Name: "烏龍茶 Oolong tea 500ml", Qty: 3, UnitPrice: 3500, Amount: 10500},
+		{SKU: "BANANA", Name: "Bananas (per kg)", Qty: 500, Weighed: true, UnitPrice: 7000, Amount: 3500},
 	}
-	e := newEnv(t, setup{opts: []Option{WithPurchases(func(_ context.Context, op providers.Op) []Line { return cart })}})
-	op := e.started(14000)
+	e := newEnv(t, setup{})
+	op := e.payOp(14000)
+	op.Items = cart
+	expect(t, e.Pay(op), providers.Pending)
 	s := e.order(op.Key)
 	if len(s.Purchases) != 2 || s.Purchases[1].Quantity != "0.500" || s.Purchases[1].Unit != "KILOGRAMS" || s.Purchases[0].Name != cart[0].Name || s.Purchases[0].Amount != 10500 {
 		t.Errorf("%+v", s.Purchases)
 	}
 	// A split tender: the cart does not add up to it, one line is sent.
-	part := e.started(5000)
+	part := e.payOp(5000)
+	part.Items = cart
+	expect(t, e.Pay(part), providers.Pending)
 	if s := e.order(part.Key); len(s.Purchases) != 1 || s.Purchases[0].Name != "Sale S-1001" || s.Purchases[0].Amount != 5000 {
 		t.Errorf("%+v", s.Purchases)
 	}

@@ -55,6 +55,9 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		add(spread("  "+Quantity(l, cur), amount, width))
 	}
 	add(rule)
+	for _, d := range s.Discounts {
+		add(spread(sanitize.Text(d.Label), "-"+cur.Format(d.Amount), width))
+	}
 	add(spread("TOTAL", cur.Code+" "+cur.Format(t.Total), width))
 	for _, tl := range t.Taxes {
 		label := fmt.Sprintf("Tax %s %s", sanitize.Text(tl.Class), Rate(tl.Rate))

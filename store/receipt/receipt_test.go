@@ -50,6 +50,31 @@ func TestLinesFitTheWidthAndAddUp(t *testing.T) {
 	}
 }
 
+func TestDiscountIsPrintedAboveTheTotal(t *testing.T) {
+	cur := money.Currency{Code: "TWD", Exponent: 2}
+	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	s := sale.New("sale-2", "TWD", time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC))
+	tea := sale.Item{SKU: "TEA", Name: "Tea", Price: 20000, TaxClass: "standard"}
+	if _, err := s.Add(tea, "TEA", tea.Price, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddDiscount(tax, sale.Discount{Provider: "swip", Key: "o1", Label: "SWiP loyalty\x1b[2J", Amount: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	lines, err := Lines(s, Header{StoreName: "Demo Store"}, cur, tax, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(lines, "\n")
+	i, j := strings.Index(text, "SWiP loyalty"), strings.Index(text, "TOTAL")
+	if i < 0 || j < i || !strings.Contains(text, "-20.00") || !strings.Contains(text, "TWD 180.00") || !strings.Contains(text, "8.57") {
+		t.Errorf("receipt:\n%s", text)
+	}
+	if strings.Contains(text, "\x1b") {
+		t.Error("an escape sequence from a discount label reached the receipt")
+	}
+}
+
 func TestRateAndGrams(t *testing.T) {
 	for bp, want := range map[int64]string{500: "5%", 750: "7.5%", 0: "0%", 1234: "12.34%", 10000: "100%"} {
 		if got := Rate(bp); got != want {

@@ -97,6 +97,8 @@ type Sale struct {
 	// Total and Tax are frozen by Settle when the sale completes.
 	Total money.Amount `json:"total,omitempty"`
 	Tax   money.Amount `json:"tax,omitempty"`
+	// Discounts are providers' loyalty discounts off the whole sale.
+	Discounts []Discount `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of its payments after completion.
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
 }
@@ -112,6 +114,7 @@ func (s *Sale) Clone() *Sale {
 	c := *s
 	c.Lines = append([]Line(nil), s.Lines...)
 	c.Tenders = append([]Tender(nil), s.Tenders...)
+	c.Discounts = append([]Discount(nil), s.Discounts...)
 	c.Adjustments = append([]Adjustment(nil), s.Adjustments...)
 	return &c
 }
@@ -225,14 +228,17 @@ func (s *Sale) ActiveLines() []Line {
 
 // Totals is what the sale comes to.
 type Totals struct {
-	Items  int          // active lines
-	Lines  money.Amount // sum of line amounts
-	Taxes  []TaxLine
-	Tax    money.Amount
-	Total  money.Amount // what the customer owes
-	Paid   money.Amount // tenders applied
-	Due    money.Amount // Total - Paid, never negative
-	Change money.Amount // cash given back
+	Items int          // active lines
+	Lines money.Amount // sum of line amounts
+	// Discount is the providers' discounts off the sale; Taxes are
+	// worked out on what is left.
+	Discount money.Amount
+	Taxes    []TaxLine
+	Tax      money.Amount
+	Total    money.Amount // what the customer owes
+	Paid     money.Amount // tenders applied
+	Due      money.Amount // Total - Paid, never negative
+	Change   money.Amount // cash given back
 }
 
 // Totals adds the sale up under the given tax rules.
@@ -252,13 +258,21 @@ func (s *Sale) Totals(r TaxRules) (Totals, error) {
 	if err != nil {
 		return Totals{}, err
 	}
+	for _, d := range s.Discounts {
+		t.Discount += d.Amount
+	}
+	if t.Discount > 0 {
+		if taxes, err = r.Discounted(taxes, t.Discount); err != nil {
+			return Totals{}, err
+		}
+	}
 	t.Taxes = taxes
 	for _, tl := range taxes {
 		t.Tax += tl.Tax
-	}
-	t.Total = t.Lines
-	if r.Mode == TaxExclusive {
-		t.Total += t.Tax
+		t.Total += tl.Base
+		if r.Mode == TaxExclusive {
+			t.Total += tl.Tax
+		}
 	}
 	for _, tn := range s.Tenders {
 		if tn.Status == TenderApproved {
