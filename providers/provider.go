@@ -118,6 +118,11 @@ type Outcome struct {
 	ShowCode string `json:"show_code,omitempty"`
 }
 
+// CodePayAtTill is a Declined payment's Code when the customer took the
+// provider's loyalty discount (Outcome.Discount) and pays Outcome.Amount
+// at the till instead; once paid, the till closes the order (Closer).
+const CodePayAtTill = "pay_at_till"
+
 // Settled reports whether the outcome is final.
 func (o Outcome) Settled() bool { return o.Status == Approved || o.Status == Declined }
 

@@ -40,6 +40,11 @@ type harness struct {
 	t  *testing.T
 	m  *Model
 	db *store.DB
+	// hold keeps the follow of a payment waiting for its customer in
+	// held, so a test can look at the screen and act as the customer
+	// before it runs.
+	hold bool
+	held tea.Cmd
 }
 
 func newHarness(t *testing.T, open *sale.Sale) *harness {
@@ -88,7 +93,14 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg:
+		case walletPendingMsg:
+			_, next := h.m.Update(msg)
+			if h.hold {
+				h.held = next
+				continue
+			}
+			queue = append(queue, next)
+		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -58,6 +58,10 @@ type Options struct {
 	JournalChanged func()
 	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// DemoCustomer, set in demo mode only, plays the customer who scans
+	// the code on screen: pays in the app, or takes the loyalty discount
+	// and pays at the till. reference is the payment's key.
+	DemoCustomer func(provider, reference string, atTill bool) error
 }
 
 type screen int
@@ -107,6 +111,7 @@ type Model struct {
 	search      searchState
 	payment     paymentState
 	wallet      walletState
+	quote       quoteState
 	receipt     receiptState
 	journalView journalState
 }
@@ -204,8 +209,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onCompleted(msg)
 	case lastSaleMsg:
 		return m, m.onLastSale(msg)
+	case walletPendingMsg:
+		return m, m.onWalletPending(msg)
 	case walletDoneMsg:
 		return m, m.onWalletDone(msg)
+	case quoteMsg:
+		return m, m.onQuote(msg)
 	case walletVoidMsg:
 		return m, m.onWalletVoid(msg)
 	case walletTickMsg:

@@ -34,8 +34,14 @@ type paymentState struct {
 func (m *Model) updatePayment(msg tea.Msg) tea.Cmd {
 	press, ok := msg.(tea.KeyPressMsg)
 	if m.payment.mode == payWalletBusy {
-		if ok && key.Matches(press, m.keys.Cancel) {
+		switch {
+		case !ok:
+		case key.Matches(press, m.keys.Cancel):
 			m.cancelWallet()
+		case m.opt.DemoCustomer != nil && key.Matches(press, m.keys.DemoPay):
+			return m.demoCustomer(false)
+		case m.opt.DemoCustomer != nil && key.Matches(press, m.keys.DemoAtTill):
+			return m.demoCustomer(true)
 		}
 		return nil
 	}
@@ -105,6 +111,10 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 	if !ok {
 		return nil
 	}
+	if w.ShowsCode() {
+		m.payment.code = ""
+		return m.startWallet(w, "")
+	}
 	if m.payment.code != "" {
 		code := m.payment.code
 		m.payment.code = ""
@@ -141,6 +151,9 @@ func (m *Model) takeCash(typed string) tea.Cmd {
 }
 
 func (m *Model) viewPayment() string {
+	if m.payment.mode == payWalletBusy && m.wallet.showCode != "" {
+		return m.viewShowCode()
+	}
 	s := m.styles
 	cur := m.opt.Currency
 	var b strings.Builder
@@ -153,6 +166,9 @@ func (m *Model) viewPayment() string {
 		b.WriteString("  " + s.Label.Render(cell(label, 16, false)) + cell(value, 18, true) + "\n")
 	}
 	row("Items", strconv.Itoa(t.Items))
+	if t.Discount > 0 {
+		row("Discount", "-"+cur.Format(t.Discount))
+	}
 	row("Total", cur.Code+" "+cur.Format(t.Total))
 	row("Tax included", cur.Format(t.Tax))
 	row("Paid", cur.Format(t.Paid))

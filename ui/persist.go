@@ -69,6 +69,9 @@ func (m *Model) complete() tea.Cmd {
 	if m.completing || m.saving || m.sale == nil {
 		return nil
 	}
+	if cmd, closing := m.closeAtTill(); closing {
+		return cmd // saved with the sale first; completes when it lands
+	}
 	done := m.sale.Clone()
 	if err := done.Settle(m.opt.Tax); err != nil {
 		m.setError(err.Error())

@@ -73,10 +73,14 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		return m.openJournal()
 	case key.Matches(press, m.keys.Pay):
 		return m.startPayment()
+	case key.Matches(press, m.keys.Quote):
+		return m.askQuote()
 	case key.Matches(press, m.keys.Clear):
 		m.input.Reset()
 	case disabledMatch(press, m.keys.Pay):
 		m.setError("Nothing to pay: scan an item first")
+	case disabledMatch(press, m.keys.Quote):
+		m.setError("No loyalty discount to ask for: no loyalty provider, an empty cart, or payment has begun")
 	case disabledMatch(press, m.keys.Qty, m.keys.Void):
 		m.setError("Select a line that is not voided first (↑/↓)")
 	default:
@@ -94,6 +98,8 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Qty.SetEnabled(hasLine)
 	m.keys.Void.SetEnabled(hasLine)
 	m.keys.Pay.SetEnabled(t.Items > 0)
+	_, _, quotes := m.quoter()
+	m.keys.Quote.SetEnabled(quotes && t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Up.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
 	m.keys.Down.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
 }
@@ -320,7 +326,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Qty, k.Void, k.Search, k.Reprint, k.Journal, k.Pay, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Qty, k.Void, k.Search, k.Quote, k.Reprint, k.Journal, k.Pay, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {
@@ -332,6 +338,12 @@ func (m *Model) totalsLine(sl *sale.Sale) string {
 	parts := []string{
 		m.styles.Label.Render("Items ") + strconv.Itoa(t.Items),
 		m.styles.Label.Render("Tax ") + cur.Format(t.Tax),
+	}
+	if note := m.quoteNote(); note != "" {
+		parts = append([]string{m.styles.Success.Render(note)}, parts...)
+	}
+	if t.Discount > 0 {
+		parts = append(parts, m.styles.Label.Render("Discount ")+"-"+cur.Format(t.Discount))
 	}
 	if t.Paid > 0 {
 		parts = append(parts, m.styles.Label.Render("Paid ")+cur.Format(t.Paid),
@@ -397,8 +409,9 @@ func (m *Model) statusLine() string {
 		}
 		parts = append(parts, part)
 	}
-	right := m.styles.Dim.Render(strings.Join(parts, " · "))
-	msg = ansi.Truncate(msg, max(m.width-lipgloss.Width(right)-2, 1), "…")
+	// The clerk's message comes first; the states give way to it.
+	msg = ansi.Truncate(msg, m.width, "…")
+	right := m.styles.Dim.Render(ansi.Truncate(strings.Join(parts, " · "), max(m.width-lipgloss.Width(msg)-2, 0), "…"))
 	gap := max(m.width-lipgloss.Width(msg)-lipgloss.Width(right), 1)
 	return msg + strings.Repeat(" ", gap) + right
 }

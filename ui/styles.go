@@ -25,6 +25,9 @@ type Styles struct {
 	Status    lipgloss.Style
 	Key       lipgloss.Style
 	Receipt   lipgloss.Style
+	// QR draws a code dark on light whatever the terminal's colours;
+	// plain white, as the Linux console has no bright backgrounds.
+	QR lipgloss.Style
 }
 
 // DefaultStyles builds the till's look.
@@ -48,5 +51,6 @@ func DefaultStyles() Styles {
 		Status:    lipgloss.NewStyle().Foreground(lipgloss.White).Background(lipgloss.BrightBlack),
 		Key:       lipgloss.NewStyle().Bold(true),
 		Receipt:   lipgloss.NewStyle().Border(lipgloss.NormalBorder()).Padding(0, 1),
+		QR:        lipgloss.NewStyle().Foreground(lipgloss.Black).Background(lipgloss.White),
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"till/store/money"
 	"till/store/sale"
 	"till/store/sanitize"
+	"till/ui/qrcode"
 )
 
 // walletState follows the one wallet payment in flight.
@@ -25,9 +26,13 @@ type walletState struct {
 	label     string
 	sent      bool // the pending tender is saved and the request has left
 	started   time.Time
+	ctx       context.Context
 	cancel    context.CancelFunc
 	cancelled bool
 	frame     int
+	// showCode is drawn for the customer to scan (SWiP), as qr.
+	showCode string
+	qr       []string
 	// void reverses the payment after a cancel; it is sent once its
 	// journal entry is on disk.
 	void     *providers.Op
@@ -40,6 +45,13 @@ type walletDoneMsg struct {
 	key       string
 	out       providers.Outcome
 	cancelled bool
+}
+
+// walletPendingMsg is a started payment waiting for the customer; it may
+// carry a code to show them.
+type walletPendingMsg struct {
+	key string
+	out providers.Outcome
 }
 
 type walletVoidMsg struct {
@@ -143,6 +155,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 		Wallet: string(w), Amount: t.Due, Currency: m.opt.Currency.Code, PaymentCode: code,
 		NonDiscountable: min(nonDiscountable(m.sale), t.Due),
 		Description:     fmt.Sprintf("%s sale %s", m.opt.StoreName, shortID(m.sale.ID)),
+		Items:           items(m.sale),
 		Created:         now,
 	}
 	op.OrderNumber = op.Key
@@ -158,6 +171,16 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 	m.payment.input.Blur()
 	m.setInfo(fmt.Sprintf("%s %s: sending…", w.Label(), m.opt.Currency.Format(op.Amount)))
 	return tea.Batch(m.changed(), m.tick())
+}
+
+// items is the sale's cart as a provider sees it.
+func items(s *sale.Sale) []providers.Item {
+	var out []providers.Item
+	for _, l := range s.ActiveLines() {
+		out = append(out, providers.Item{SKU: l.SKU, Name: l.Name, Qty: l.Qty, Weighed: l.Weighed,
+			UnitPrice: l.UnitPrice, Amount: l.Amount()})
+	}
+	return out
 }
 
 // nonDiscountable is what the sale's non-discountable lines come to.
@@ -192,26 +215,57 @@ func (m *Model) sendWallet() tea.Cmd {
 			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled before it was sent"}, "")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
-		m.wallet.cancel = cancel
+		m.wallet.ctx, m.wallet.cancel = ctx, cancel
 		m.setInfo(fmt.Sprintf("%s %s: waiting for the customer's wallet…", m.wallet.label, m.opt.Currency.Format(m.wallet.op.Amount)))
 		return payCmd(ctx, m.opt.Payments[m.wallet.op.Provider], m.wallet.op)
 	}
 	return nil
 }
 
-// payCmd runs a payment to its end: start, follow while pending, and look
-// an unknown answer up before anything is said to the clerk.
+// payCmd starts a payment. One that waits for the customer says so
+// (walletPendingMsg) and is followed by followCmd; an unknown answer is
+// looked up before anything is said to the clerk.
 func payCmd(ctx context.Context, p providers.Payments, op providers.Op) tea.Cmd {
 	return func() tea.Msg {
 		out := p.Pay(ctx, op)
 		if out.Status == providers.Pending {
-			out = p.Follow(ctx, op)
+			return walletPendingMsg{key: op.Key, out: out}
 		}
-		if out.Status == providers.Unknown && ctx.Err() == nil {
-			out = resolve(ctx, p, op, out)
-		}
-		return walletDoneMsg{key: op.Key, out: out, cancelled: errors.Is(ctx.Err(), context.Canceled)}
+		return finish(ctx, p, op, out)
 	}
+}
+
+func followCmd(ctx context.Context, p providers.Payments, op providers.Op) tea.Cmd {
+	return func() tea.Msg { return finish(ctx, p, op, p.Follow(ctx, op)) }
+}
+
+func finish(ctx context.Context, p providers.Payments, op providers.Op, out providers.Outcome) walletDoneMsg {
+	if out.Status == providers.Unknown && ctx.Err() == nil {
+		out = resolve(ctx, p, op, out)
+	}
+	return walletDoneMsg{key: op.Key, out: out, cancelled: errors.Is(ctx.Err(), context.Canceled)}
+}
+
+// onWalletPending shows the customer's code, if any, and follows the
+// payment.
+func (m *Model) onWalletPending(msg walletPendingMsg) tea.Cmd {
+	if !m.wallet.active() || msg.key != m.wallet.op.Key || m.sale == nil {
+		return nil
+	}
+	if code := msg.out.ShowCode; code != "" && code != m.wallet.showCode {
+		m.wallet.showCode = code
+		qr, err := qrcode.Render(code)
+		if err != nil {
+			// A code no QR can hold: the follow ends in the provider's
+			// own time-out, and the clerk may cancel.
+			m.setError("The payment's code cannot be drawn: " + err.Error() + ". Press esc to cancel")
+		} else {
+			m.wallet.qr = qr
+			m.setInfo(fmt.Sprintf("%s %s: the customer scans the QR code with the %s app", m.wallet.label,
+				m.opt.Currency.Format(m.wallet.op.Amount), m.wallet.label))
+		}
+	}
+	return followCmd(m.wallet.ctx, m.opt.Payments[m.wallet.op.Provider], m.wallet.op)
 }
 
 // resolve looks an operation up, following it if it is still pending.
@@ -292,9 +346,19 @@ func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 	m.payment.wallet = ""
 	m.payment.mode = payChoose
 	reason := sanitize.Text(out.Reason)
+	// The discount goes on while the payment does not count yet: it is
+	// bounded by what is due.
+	discounted, discountErr := m.loyalty(op, label, status, out)
 	if err := m.sale.SettleTender(op.Key, status, sanitize.Text(out.Reference), reason); err != nil {
 		m.setError(err.Error())
 		return nil
+	}
+	switch {
+	case discountErr != nil:
+		m.setError(discountErr.Error())
+		return m.changed()
+	case discounted:
+		return m.changed()
 	}
 	amount := m.opt.Currency.Format(op.Amount)
 	switch status {

@@ -57,7 +57,7 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	pay, err := g.payments(&cfg)
+	pay, _, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}

@@ -12,15 +12,20 @@ import (
 	"till/providers/cancan"
 	"till/providers/ipass"
 	"till/providers/sims"
+	"till/providers/swip"
+	"till/providers/swip/swipsim"
 	"till/providers/wallet"
 )
 
 // payments builds an adapter for every provider the configured wallets
-// use; with --demo, against simulators started in this process.
-func (g globals) payments(cfg *config.Config) (map[string]providers.Payments, error) {
+// use; with --demo, against simulators started in this process, which it
+// returns too (the demo plays the customer's side).
+func (g globals) payments(cfg *config.Config) (map[string]providers.Payments, *sims.Server, error) {
+	var sim *sims.Server
 	if g.demo {
-		if err := startSimulators(cfg); err != nil {
-			return nil, err
+		var err error
+		if sim, err = startSimulators(cfg); err != nil {
+			return nil, nil, err
 		}
 	}
 	out := map[string]providers.Payments{}
@@ -45,24 +50,35 @@ func (g globals) payments(cfg *config.Config) (map[string]providers.Payments, er
 				MerchantID: c.MerchantID, Key: c.Key, StoreID: c.StoreID, ShopStoreID: c.ShopStoreID,
 				TerminalID: c.TerminalID, IsTest: c.IsTest, Timeout: c.RequestTimeout,
 			})
+		case "swip":
+			c := cfg.SWiP
+			var client *swip.Client
+			client, err = swip.New(swip.Config{
+				BaseURL: c.BaseURL, Token: c.Token, MerchantID: c.MerchantID, StoreID: c.StoreID, CashID: c.CashID,
+				Currency: cfg.Currency.Code, Timeout: c.RequestTimeout, PollInterval: c.PollInterval, PayWindow: c.PayWindow,
+			})
+			if err == nil {
+				p = client.Payments()
+			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("providers.%s: %w", w.Provider(), err)
+			return nil, nil, fmt.Errorf("providers.%s: %w", w.Provider(), err)
 		}
 		out[w.Provider()] = p
 	}
-	return out, nil
+	return out, sim, nil
 }
 
 // startSimulators serves every provider simulator on a loopback port for
 // the demo and points the configuration at them. The server lives as long
 // as the process.
-func startSimulators(cfg *config.Config) error {
+func startSimulators(cfg *config.Config) (*sims.Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("starting the demo's payment simulators: %w", err)
+		return nil, fmt.Errorf("starting the demo's payment simulators: %w", err)
 	}
-	srv := &http.Server{Handler: sims.New(), ReadHeaderTimeout: 5 * time.Second}
+	sim := sims.New(swipsim.WithCurrency(cfg.Currency.Code))
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln) //nolint:errcheck // ends with the process
 	base := "http://" + ln.Addr().String()
 	cfg.Wallets = slices.Clone(wallet.All)
@@ -74,5 +90,23 @@ func startSimulators(cfg *config.Config) error {
 		BaseURL: sims.IPassURL(base), Token: sims.IPassToken, StoreID: sims.IPassStoreID,
 		ShopStoreID: "00681", TerminalID: "DEMO0001", IsTest: true,
 	}
-	return nil
+	cfg.SWiP = config.SWiP{
+		BaseURL: sims.SWiPURL(base), Token: sims.SWiPToken, MerchantID: sims.SWiPMerchant, StoreID: sims.SWiPStore,
+		CashID: cfg.TillID, PollInterval: 500 * time.Millisecond,
+	}
+	return sim, nil
+}
+
+// demoCustomer plays the customer of the demo's SWiP orders: a loyalty
+// member who pays in the app, or takes the discount and pays at the till.
+func demoCustomer(sim *sims.Server) func(provider, reference string, atTill bool) error {
+	return func(provider, reference string, atTill bool) error {
+		if provider != "swip" {
+			return fmt.Errorf("the demo has no customer app for %s", provider)
+		}
+		if atTill {
+			return sim.SWiP.Identify(reference, swipsim.DefaultMembers[0])
+		}
+		return sim.SWiP.Pay(reference, swipsim.DefaultMembers[0])
+	}
 }

@@ -140,7 +140,7 @@ func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	pay, err := g.payments(&cfg)
+	pay, _, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ func runTUI(g globals) error {
 			return fmt.Errorf("loading the demo catalog: %w", err)
 		}
 	}
-	pay, err := g.payments(&cfg)
+	pay, sim, err := g.payments(&cfg)
 	if err != nil {
 		return err
 	}
@@ -62,6 +62,9 @@ func runTUI(g globals) error {
 	}
 	if len(items) == 0 {
 		opt.Notice = emptyCatalogNotice
+	}
+	if sim != nil {
+		opt.DemoCustomer = demoCustomer(sim)
 	}
 	// The replay worker is told when the screen journals an operation it
 	// should pick up (a void or a look-up left to finish).

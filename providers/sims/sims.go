@@ -4,6 +4,9 @@
 //
 //	/cancan/api/v2/...            the CANCAN gateway
 //	/ipass/v1/payment/ipass/...   iPASS offline pay
+//	/swip/orders, /swip/refunds, ...  SWiP POS API v3
+//	/_control/swip/app/...        the SWiP customer's side: pay, pay at
+//	                              the till, decline (see swipsim.Control)
 //	POST /_control/{provider}/fault   set faults (JSON, see faultJSON)
 //	GET  /_control/{provider}/fault   faults left
 //	GET  /_control/{provider}/ledger  every transaction the simulator holds
@@ -17,6 +20,8 @@ import (
 
 	"till/providers/cancan/cancansim"
 	"till/providers/ipass/ipasssim"
+	"till/providers/simfault"
+	"till/providers/swip/swipsim"
 )
 
 // Credentials the simulators accept. They are test values, not secrets.
@@ -24,6 +29,9 @@ const (
 	CancanAPIKey = cancansim.DefaultAPIKey
 	IPassToken   = "ipass-sim-token"
 	IPassStoreID = "SIM001"
+	SWiPToken    = swipsim.DefaultToken
+	SWiPMerchant = swipsim.DefaultMerchantID
+	SWiPStore    = "SIM-STORE-1"
 )
 
 // CancanGateways maps the till's wallets to the simulator's gateway codes.
@@ -37,18 +45,24 @@ var CancanGateways = map[string]string{
 type Server struct {
 	Cancan *cancansim.Sim
 	IPass  *ipasssim.Sim
+	SWiP   *swipsim.Sim
 	mux    *http.ServeMux
 }
 
-// New builds the simulators and their routes.
-func New() *Server {
+// New builds the simulators and their routes. swip adds options to the
+// SWiP simulator (an automatic payment, say).
+func New(swip ...swipsim.Option) *Server {
 	s := &Server{
 		Cancan: cancansim.New(cancansim.WithAPIKey(CancanAPIKey)),
 		IPass:  ipasssim.New(ipasssim.WithToken(IPassToken), ipasssim.WithStore(IPassStoreID)),
-		mux:    http.NewServeMux(),
+		SWiP: swipsim.New(append([]swipsim.Option{swipsim.WithToken(SWiPToken), swipsim.WithMerchant(SWiPMerchant),
+			swipsim.WithStores(SWiPStore)}, swip...)...),
+		mux: http.NewServeMux(),
 	}
 	s.mux.Handle("/cancan/", http.StripPrefix("/cancan", s.Cancan))
 	s.mux.Handle("/ipass/", http.StripPrefix("/ipass", s.IPass))
+	s.mux.Handle("/swip/", http.StripPrefix("/swip", s.SWiP))
+	s.mux.Handle("/_control/swip/app/", http.StripPrefix("/_control/swip/app", s.SWiP.Control()))
 	s.mux.HandleFunc("POST /_control/{provider}/fault", s.setFault)
 	s.mux.HandleFunc("GET /_control/{provider}/fault", s.getFault)
 	s.mux.HandleFunc("GET /_control/{provider}/ledger", s.ledger)
@@ -61,13 +75,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 // server's own base (e.g. "http://127.0.0.1:8700").
 func CancanURL(base string) string { return base + "/cancan" + cancansim.DefaultBasePath + "/" }
 func IPassURL(base string) string  { return base + "/ipass" }
+func SWiPURL(base string) string   { return base + "/swip" }
 
 // faultJSON is the control API's fault: durations in milliseconds.
 type faultJSON struct {
 	Down           bool  `json:"down"`
 	SlowMS         int64 `json:"slow_ms"`
 	Status500      int   `json:"status_500"`
-	Status500After int   `json:"status_500_after,omitempty"` // CANCAN only
+	Status500After int   `json:"status_500_after,omitempty"` // CANCAN and SWiP
 	RateLimit      int   `json:"rate_limit"`
 	RetryAfterMS   int64 `json:"retry_after_ms"`
 	DropAnswer     int   `json:"drop_answer"`
@@ -89,6 +104,9 @@ func (s *Server) setFault(w http.ResponseWriter, r *http.Request) {
 	case "ipass":
 		s.IPass.SetFault(ipasssim.Fault{Down: f.Down, Slow: slow, Status500: f.Status500,
 			RateLimit: f.RateLimit, RetryAfter: after, DropAnswer: f.DropAnswer})
+	case "swip":
+		s.SWiP.SetFault(swipsim.Fault{Down: f.Down, Slow: slow, Status500: f.Status500, Status500After: f.Status500After,
+			RateLimit: f.RateLimit, RetryAfter: after, DropAnswer: f.DropAnswer})
 	default:
 		http.NotFound(w, r)
 		return
@@ -97,14 +115,18 @@ func (s *Server) setFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getFault(w http.ResponseWriter, r *http.Request) {
+	var f simfault.Fault
 	switch r.PathValue("provider") {
 	case "cancan":
-		f := s.Cancan.Fault()
-		writeJSON(w, faultJSON{Down: f.Down, SlowMS: f.Slow.Milliseconds(), Status500: f.Status500,
-			Status500After: f.Status500After, RateLimit: f.RateLimit, RetryAfterMS: f.RetryAfter.Milliseconds(), DropAnswer: f.DropAnswer})
+		f = s.Cancan.Fault()
+	case "swip":
+		f = s.SWiP.Fault()
 	default:
 		http.NotFound(w, r)
+		return
 	}
+	writeJSON(w, faultJSON{Down: f.Down, SlowMS: f.Slow.Milliseconds(), Status500: f.Status500,
+		Status500After: f.Status500After, RateLimit: f.RateLimit, RetryAfterMS: f.RetryAfter.Milliseconds(), DropAnswer: f.DropAnswer})
 }
 
 func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
@@ -113,6 +135,8 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, s.Cancan.Ledger())
 	case "ipass":
 		writeJSON(w, s.IPass.Ledger())
+	case "swip":
+		writeJSON(w, s.SWiP.Ledger())
 	default:
 		http.NotFound(w, r)
 	}

@@ -242,7 +242,7 @@ func (p *Payments) payAtTill(o Order) providers.Outcome {
 	return providers.Outcome{
 		Status:    providers.Declined,
 		Reference: o.ID,
-		Code:      "pay_at_till",
+		Code:      providers.CodePayAtTill,
 		Reason: fmt.Sprintf("The customer pays %s at the till (cash or card) after a SWiP discount of %s.",
 			cur.Format(o.Total), cur.Format(o.Discount())),
 		Detail:   p.amounts(o),

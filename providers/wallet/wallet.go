@@ -10,10 +10,13 @@ const (
 	Alipay  Wallet = "alipay"
 	LinePay Wallet = "linepay"
 	IPass   Wallet = "ipass"
+	// SWiP is paid the other way round: the till shows a QR code and
+	// the customer scans it in the SWiP app.
+	SWiP Wallet = "swip"
 )
 
 // All lists the wallets in the order the payment screen offers them.
-var All = []Wallet{WeChat, Alipay, LinePay, IPass}
+var All = []Wallet{WeChat, Alipay, LinePay, IPass, SWiP}
 
 // Label is the wallet's name for people.
 func (w Wallet) Label() string {
@@ -26,17 +29,24 @@ func (w Wallet) Label() string {
 		return "LINE Pay"
 	case IPass:
 		return "iPASS"
+	case SWiP:
+		return "SWiP"
 	}
 	return string(w)
 }
 
 // Provider is the payment provider that serves the wallet.
 func (w Wallet) Provider() string {
-	if w == IPass {
-		return "ipass"
+	switch w {
+	case IPass, SWiP:
+		return string(w)
 	}
 	return "cancan"
 }
+
+// ShowsCode reports a wallet paid by a code the till shows the customer,
+// rather than one scanned off the customer's phone.
+func (w Wallet) ShowsCode() bool { return w == SWiP }
 
 // Detect returns the wallets whose payment codes look like code, most
 // likely first. The forms, as the wallets publish them:

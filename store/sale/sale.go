@@ -382,6 +382,24 @@ func (s *Sale) SettleTender(key, status, reference, reason string) error {
 	return fmt.Errorf("no tender with key %s", key)
 }
 
+// TakeLess records that a provider took less than was asked for the
+// tender with key: its loyalty discount came off the payment.
+func (s *Sale) TakeLess(key string, amount money.Amount) error {
+	for i := range s.Tenders {
+		t := &s.Tenders[i]
+		if t.Key != key {
+			continue
+		}
+		if amount <= 0 || amount > t.Amount {
+			return fmt.Errorf("a provider cannot take %d for a payment of %d", amount, t.Amount)
+		}
+		t.Amount = amount
+		s.Rev++
+		return nil
+	}
+	return fmt.Errorf("no tender with key %s", key)
+}
+
 // Settle freezes what a fully paid sale came to, so that history keeps its
 // totals whatever the tax configuration later says.
 func (s *Sale) Settle(r TaxRules) error {

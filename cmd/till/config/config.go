@@ -40,6 +40,7 @@ type Config struct {
 	PayTimeout time.Duration
 	Cancan     Cancan
 	IPass      IPass
+	SWiP       SWiP
 }
 
 // Cancan is the CANCAN gateway's section (WeChat Pay, Alipay, LINE Pay).
@@ -72,6 +73,19 @@ type IPass struct {
 	RequestTimeout time.Duration `toml:"request_timeout"`
 }
 
+// SWiP is the SWiP section (loyalty orders paid in the SWiP app or at
+// the till).
+type SWiP struct {
+	BaseURL        string        `toml:"base_url"`
+	Token          string        `toml:"token"`
+	MerchantID     string        `toml:"merchant_id"`
+	StoreID        string        `toml:"store_id"`
+	CashID         string        `toml:"cash_id"`
+	RequestTimeout time.Duration `toml:"request_timeout"`
+	PollInterval   time.Duration `toml:"poll_interval"`
+	PayWindow      time.Duration `toml:"pay_window"`
+}
+
 // String keeps credentials out of any log or message that prints a
 // configuration.
 func (c Cancan) String() string {
@@ -80,6 +94,10 @@ func (c Cancan) String() string {
 
 func (c IPass) String() string {
 	return fmt.Sprintf("ipass{base_url=%s token=%s key=%s client_secret=%s}", c.BaseURL, redact(c.Token), redact(c.Key), redact(c.ClientSecret))
+}
+
+func (c SWiP) String() string {
+	return fmt.Sprintf("swip{base_url=%s token=%s}", c.BaseURL, redact(c.Token))
 }
 
 func redact(secret string) string {
@@ -119,6 +137,7 @@ type file struct {
 	Providers struct {
 		Cancan Cancan `toml:"cancan"`
 		IPass  IPass  `toml:"ipass"`
+		SWiP   SWiP   `toml:"swip"`
 	} `toml:"providers"`
 }
 
@@ -252,7 +271,7 @@ func Parse(data []byte, source string) (Config, error) {
 			return fail("scanner.source", "%v", err)
 		}
 	}
-	c.Cancan, c.IPass = f.Providers.Cancan, f.Providers.IPass
+	c.Cancan, c.IPass, c.SWiP = f.Providers.Cancan, f.Providers.IPass, f.Providers.SWiP
 	c.PayTimeout = f.Payments.Timeout
 	if c.PayTimeout == 0 {
 		c.PayTimeout = 2 * time.Minute
@@ -263,7 +282,7 @@ func Parse(data []byte, source string) (Config, error) {
 	for i, name := range f.Payments.Wallets {
 		w := wallet.Wallet(name)
 		if !slices.Contains(wallet.All, w) {
-			return fail(fmt.Sprintf("payments.wallets[%d]", i+1), "%q is not one of wechat, alipay, linepay, ipass", name)
+			return fail(fmt.Sprintf("payments.wallets[%d]", i+1), "%q is not one of wechat, alipay, linepay, ipass, swip", name)
 		}
 		if slices.Contains(c.Wallets, w) {
 			return fail(fmt.Sprintf("payments.wallets[%d]", i+1), "%q is listed twice", name)
@@ -309,6 +328,24 @@ func (c Config) checkProvider(w wallet.Wallet) error {
 			return missing("providers.ipass.terminal_id")
 		}
 		return checkURL("providers.ipass.base_url", p.BaseURL)
+	case "swip":
+		p := c.SWiP
+		switch {
+		case p.Token == "":
+			return missing("providers.swip.token")
+		case p.MerchantID == "":
+			return missing("providers.swip.merchant_id")
+		case p.StoreID == "":
+			return missing("providers.swip.store_id")
+		case p.CashID == "":
+			return missing("providers.swip.cash_id")
+		case p.PayWindow > 80*time.Second:
+			return fmt.Errorf("providers.swip.pay_window: %v is too long: SWiP keeps an order open for 90s", p.PayWindow)
+		}
+		if p.BaseURL == "" {
+			return nil // the adapter's default
+		}
+		return checkURL("providers.swip.base_url", p.BaseURL)
 	}
 	return nil
 }

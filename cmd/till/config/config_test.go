@@ -109,7 +109,7 @@ func TestLoadFallsBackToXDGThenEmbedded(t *testing.T) {
 
 const withWallets = minimal + `
 [payments]
-wallets = ["wechat", "ipass"]
+wallets = ["wechat", "ipass", "swip"]
 [providers.cancan]
 base_url = "https://cancan.example/api/v2/"
 api_key = "sk_live_XYZZY"
@@ -120,6 +120,11 @@ base_url = "https://omni.example"
 token = "tok_XYZZY"
 store_id = "S1"
 terminal_id = "T1"
+[providers.swip]
+token = "swip_XYZZY"
+merchant_id = "M1"
+store_id = "S1"
+cash_id = "C1"
 `
 
 func TestWalletsNeedTheirProvider(t *testing.T) {
@@ -127,25 +132,28 @@ func TestWalletsNeedTheirProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Wallets) != 2 || c.Cancan.Gateways["wechat"] != "wechatpay_tw" || c.PayTimeout.Minutes() != 2 {
+	if len(c.Wallets) != 3 || c.SWiP.CashID != "C1" || c.Cancan.Gateways["wechat"] != "wechatpay_tw" || c.PayTimeout.Minutes() != 2 {
 		t.Fatalf("config = %+v", c)
 	}
-	for _, s := range []string{c.Cancan.String(), c.IPass.String(), fmt.Sprint(c)} {
+	for _, s := range []string{c.Cancan.String(), c.IPass.String(), c.SWiP.String(), fmt.Sprint(c)} {
 		if strings.Contains(s, "XYZZY") {
 			t.Errorf("a credential is printed: %s", s)
 		}
 	}
 	cases := map[string]string{
-		strings.Replace(withWallets, `"ipass"]`, `"ipass", "paypal"]`, 1):                     "payments.wallets[3]",
-		strings.Replace(withWallets, `"ipass"]`, `"ipass", "wechat"]`, 1):                     "listed twice",
-		strings.Replace(withWallets, `api_key = "sk_live_XYZZY"`, ``, 1):                      "providers.cancan.api_key: required key is missing",
-		strings.Replace(withWallets, `wechat = "wechatpay_tw"`, ``, 1):                        "providers.cancan.gateways.wechat",
-		strings.Replace(withWallets, `"https://cancan.example/api/v2/"`, `"ftp://x"`, 1):      "providers.cancan.base_url",
-		strings.Replace(withWallets, `store_id = "S1"`, `merchant_id = "M"`, 1):               "providers.ipass.merchant_id and key",
-		strings.Replace(withWallets, `store_id = "S1"`, `store_id = "S1"`+"\nkey = \"k\"", 1): "either merchant_id and key",
-		strings.Replace(withWallets, `token = "tok_XYZZY"`, ``, 1):                            "providers.ipass.token",
-		strings.Replace(withWallets, `terminal_id = "T1"`, ``, 1):                             "providers.ipass.terminal_id",
-		withWallets + "timeout = \"1s\"\n":                                                    "",
+		strings.Replace(withWallets, `"swip"]`, `"swip", "paypal"]`, 1):                             "payments.wallets[4]",
+		strings.Replace(withWallets, `"swip"]`, `"swip", "wechat"]`, 1):                             "listed twice",
+		strings.Replace(withWallets, `token = "swip_XYZZY"`, ``, 1):                                 "providers.swip.token",
+		strings.Replace(withWallets, `cash_id = "C1"`, ``, 1):                                       "providers.swip.cash_id",
+		strings.Replace(withWallets, `cash_id = "C1"`, `cash_id = "C1"`+"\npay_window = \"2m\"", 1): "providers.swip.pay_window",
+		strings.Replace(withWallets, `api_key = "sk_live_XYZZY"`, ``, 1):                            "providers.cancan.api_key: required key is missing",
+		strings.Replace(withWallets, `wechat = "wechatpay_tw"`, ``, 1):                              "providers.cancan.gateways.wechat",
+		strings.Replace(withWallets, `"https://cancan.example/api/v2/"`, `"ftp://x"`, 1):            "providers.cancan.base_url",
+		strings.Replace(withWallets, `store_id = "S1"`, `merchant_id = "M"`, 1):                     "providers.ipass.merchant_id and key",
+		strings.Replace(withWallets, `store_id = "S1"`, `store_id = "S1"`+"\nkey = \"k\"", 1):       "either merchant_id and key",
+		strings.Replace(withWallets, `token = "tok_XYZZY"`, ``, 1):                                  "providers.ipass.token",
+		strings.Replace(withWallets, `terminal_id = "T1"`, ``, 1):                                   "providers.ipass.terminal_id",
+		withWallets + "timeout = \"1s\"\n":                                                          "",
 	}
 	for in, want := range cases {
 		_, err := Parse([]byte(in), "x.toml")
