@@ -63,7 +63,7 @@ func DefaultKeyMap() KeyMap {
 		SetAside:   key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "set aside, take another tender")),
 		RetryNow:   key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "retry now")),
 		Refresh:    key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "refresh")),
-		Quote:      key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "loyalty discount?")),
+		Quote:      key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "loyalty")),
 		DemoPay:    key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "demo: customer pays")),
 		DemoAtTill: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "demo: pays at till")),
 		Tenders:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),

@@ -326,7 +326,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Qty, k.Void, k.Search, k.Quote, k.Reprint, k.Journal, k.Pay, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Quote, k.Journal, k.Reprint, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {

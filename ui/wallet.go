@@ -467,6 +467,8 @@ func (m *Model) walletProgress() string {
 	elapsed := m.opt.Now().Sub(w.started).Truncate(time.Second)
 	what := "waiting for the wallet"
 	switch {
+	case w.showCode != "" && !w.cancelled:
+		what = "waiting for the customer to pay"
 	case w.cancelled:
 		what = "cancelling"
 	case !w.sent:

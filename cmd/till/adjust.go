@@ -88,9 +88,16 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	entry := store.JournalEntry{Provider: op.Provider, Kind: string(op.Kind), Key: key, SaleID: s.ID,
 		Deferrable: true, State: store.OpSent, Created: now}
 	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
+		left, err := s.Refundable(tn.Key)
+		if err != nil {
+			return err
+		}
 		if adj, err = s.Adjust(kind, tn.Key, key, amount, now); err != nil {
 			return err
 		}
+		// What was given back before, by which SWiP tells a refund sent
+		// again after a crash.
+		op.Returned = tn.Amount - left
 		op.Amount = adj.Amount
 		entry.Op, err = json.Marshal(op)
 		return err

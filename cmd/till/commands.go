@@ -121,6 +121,8 @@ type saleJSON struct {
 	Tax       money.Amount `json:"tax"`
 	Lines     []lineJSON   `json:"lines"`
 	Tenders   []tenderJSON `json:"tenders"`
+	// Discounts are providers' loyalty discounts off the sale.
+	Discounts []discountJSON `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of wallet payments.
 	Adjustments []sale.Adjustment `json:"adjustments,omitempty"`
 }
@@ -146,6 +148,17 @@ type tenderJSON struct {
 	Reason    string       `json:"reason,omitempty"`
 }
 
+// discountJSON is a loyalty discount; order is the provider operation
+// (SWiP: the order id) it came with, at_till what the customer paid at
+// the till for that order.
+type discountJSON struct {
+	Provider string       `json:"provider"`
+	Label    string       `json:"label"`
+	Amount   money.Amount `json:"amount"`
+	Order    string       `json:"order"`
+	AtTill   money.Amount `json:"at_till,omitempty"`
+}
+
 func toJSON(s *sale.Sale) saleJSON {
 	out := saleJSON{
 		ID: s.ID, Number: s.Number, Completed: s.Completed.Format("2006-01-02T15:04:05Z07:00"),
@@ -164,6 +177,9 @@ func toJSON(s *sale.Sale) saleJSON {
 			Method: t.Method, Amount: t.Amount, Tendered: t.Tendered, Change: t.Change,
 			Status: t.Status, Provider: t.Provider, Wallet: t.Wallet, Key: t.Key, Reference: t.Reference, Reason: t.Reason,
 		})
+	}
+	for _, d := range s.Discounts {
+		out.Discounts = append(out.Discounts, discountJSON{Provider: d.Provider, Label: d.Label, Amount: d.Amount, Order: d.Key, AtTill: d.AtTill})
 	}
 	out.Adjustments = s.Adjustments
 	return out

@@ -1,10 +1,12 @@
 // Command tillsim serves every payment provider's simulator, for
 // integrators and for tests that run the till against them:
 //
-//	tillsim [-addr 127.0.0.1:8700]
+//	tillsim [-addr 127.0.0.1:8700] [-currency TWD] [-swip-autopay 5s]
 //
 // It prints the configuration a till needs to use it, and takes faults on
-// its control API (see README, "Simulators").
+// its control API (see README, "Simulators"). With -swip-autopay a loyalty
+// member pays every SWiP order that long after it is made; otherwise the
+// customer's side is played through the control API.
 package main
 
 import (
@@ -20,11 +22,23 @@ import (
 	"time"
 
 	"till/providers/sims"
+	"till/providers/swip/swipsim"
+	"till/store/money"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8700", "address to listen on")
+	currency := flag.String("currency", swipsim.DefaultCurrency, "ISO 4217 `code` of SWiP's amounts: the till's money.currency")
+	autoPay := flag.Duration("swip-autopay", 0, "a loyalty member pays every SWiP order this `long` after it is made (0: never)")
 	flag.Parse()
+	if _, err := money.Lookup(*currency); err != nil {
+		fmt.Fprintln(os.Stderr, "tillsim: -currency:", err)
+		os.Exit(2)
+	}
+	swipOpts := []swipsim.Option{swipsim.WithCurrency(*currency)}
+	if *autoPay > 0 {
+		swipOpts = append(swipOpts, swipsim.WithAutoPay(*autoPay, swipsim.DefaultMembers[0]))
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "tillsim:", err)
@@ -34,7 +48,7 @@ func main() {
 	fmt.Printf(`tillsim serving on %s
 
 [payments]
-wallets = ["wechat", "alipay", "linepay", "ipass"]
+wallets = ["wechat", "alipay", "linepay", "ipass", "swip"]
 
 [providers.cancan]
 base_url = %q
@@ -51,10 +65,18 @@ store_id = %q
 shop_store_id = "00681"
 terminal_id = "SIM00001"
 is_test = true
-`, base, sims.CancanURL(base), sims.CancanAPIKey, sims.CancanGateways["wechat"], sims.CancanGateways["alipay"],
-		sims.CancanGateways["linepay"], sims.IPassURL(base), sims.IPassToken, sims.IPassStoreID)
 
-	srv := &http.Server{Handler: sims.New(), ReadHeaderTimeout: 5 * time.Second}
+[providers.swip]
+base_url = %q
+token = %q
+merchant_id = %q
+store_id = %q
+cash_id = "T1"
+`, base, sims.CancanURL(base), sims.CancanAPIKey, sims.CancanGateways["wechat"], sims.CancanGateways["alipay"],
+		sims.CancanGateways["linepay"], sims.IPassURL(base), sims.IPassToken, sims.IPassStoreID,
+		sims.SWiPURL(base), sims.SWiPToken, sims.SWiPMerchant, sims.SWiPStore)
+
+	srv := &http.Server{Handler: sims.New(swipOpts...), ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
