@@ -24,6 +24,10 @@ const (
 	// (SWiP scenario 2: loyalty through SWiP, paid in cash or by card) and
 	// ends the order; an Amount of 0 cancels it.
 	KindClose Kind = "close"
+	// KindRedeem and KindUnredeem use up a customer's pass (a coupon or a
+	// voucher, Pass2U Checkout) and give it back.
+	KindRedeem   Kind = "redeem"
+	KindUnredeem Kind = "unredeem"
 )
 
 // Op is one provider operation. It is a plain value so the journal can
@@ -56,7 +60,20 @@ type Op struct {
 	// refund sent again after a crash is recognised by the order's
 	// refunded total.
 	Returned money.Amount `json:"returned,omitempty"`
-	Created  time.Time    `json:"created"`
+	// Pass is the pass a redeem or unredeem is about.
+	Pass    *Pass     `json:"pass,omitempty"`
+	Created time.Time `json:"created"`
+	// Resend says the op may have reached the provider before: it is
+	// sent again after a lost answer or a restart. The sender sets it;
+	// it is not journaled.
+	Resend bool `json:"-"`
+}
+
+// Pass is a customer's pass in a provider's campaign.
+type Pass struct {
+	Model    string `json:"model"`
+	Campaign string `json:"campaign"`
+	Barcode  string `json:"barcode"`
 }
 
 // Item is one line of the cart behind a payment.
@@ -126,6 +143,14 @@ const CodePayAtTill = "pay_at_till"
 // Settled reports whether the outcome is final.
 func (o Outcome) Settled() bool { return o.Status == Approved || o.Status == Declined }
 
+// Provider is any provider the journal replays operations for; what it
+// can do is told by the interfaces it implements (Payments, Closer,
+// Redeemer).
+type Provider interface {
+	// Name is the provider's configuration name ("cancan", "pass2u").
+	Name() string
+}
+
 // Payments is what the UI drives for every payment provider. Every call
 // honours ctx's deadline and returns an Outcome; none blocks the screen,
 // because the UI runs them in commands.
@@ -157,6 +182,16 @@ type Closer interface {
 	Close(ctx context.Context, op Op) Outcome
 }
 
+// Redeemer is a provider of passes the till redeems at the till.
+type Redeemer interface {
+	Provider
+	// Redeem uses up op.Pass. With op.Resend, a pass found redeemed
+	// already is taken as this op's earlier try having worked.
+	Redeem(ctx context.Context, op Op) Outcome
+	// Unredeem gives op.Pass back; a pass not redeemed is Approved.
+	Unredeem(ctx context.Context, op Op) Outcome
+}
+
 // Quoter is a provider that tells, before payment, the loyalty discount
 // every customer gets on a cart (SWiP's loyalty calculation).
 type Quoter interface {
@@ -165,21 +200,27 @@ type Quoter interface {
 	Quote(ctx context.Context, op Op) Outcome
 }
 
-// Do runs op on p by its kind; the journal's replay uses it.
-func Do(ctx context.Context, p Payments, op Op) Outcome {
-	switch op.Kind {
-	case KindClose:
-		if c, ok := p.(Closer); ok {
-			return c.Close(ctx, op)
-		}
-	case KindPay:
-		return p.Pay(ctx, op)
-	case KindVoid:
-		return p.Void(ctx, op)
-	case KindRefund:
-		return p.Refund(ctx, op)
-	case KindLookup:
-		return p.Lookup(ctx, op)
+// Do runs op on p by its kind; the journal's replay uses it. A kind p
+// cannot do is Declined, unsent.
+func Do(ctx context.Context, p Provider, op Op) Outcome {
+	pay, payments := p.(Payments)
+	closer, closes := p.(Closer)
+	redeemer, redeems := p.(Redeemer)
+	switch {
+	case payments && op.Kind == KindPay:
+		return pay.Pay(ctx, op)
+	case payments && op.Kind == KindVoid:
+		return pay.Void(ctx, op)
+	case payments && op.Kind == KindRefund:
+		return pay.Refund(ctx, op)
+	case payments && op.Kind == KindLookup:
+		return pay.Lookup(ctx, op)
+	case closes && op.Kind == KindClose:
+		return closer.Close(ctx, op)
+	case redeems && op.Kind == KindRedeem:
+		return redeemer.Redeem(ctx, op)
+	case redeems && op.Kind == KindUnredeem:
+		return redeemer.Unredeem(ctx, op)
 	}
-	return Outcome{Status: Declined, Code: "invalid_operation", Reason: fmt.Sprintf("unknown operation %q", op.Kind)}
+	return Outcome{Status: Declined, Code: "invalid_operation", Reason: fmt.Sprintf("%s cannot %s", p.Name(), op.Kind)}
 }

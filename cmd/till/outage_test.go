@@ -66,7 +66,7 @@ func TestReplayThroughAnOutage(t *testing.T) {
 		statuses []replay.Status
 		settled  = map[string]int{}
 	)
-	w := replay.New(db, map[string]providers.Payments{"cancan": cc}, replay.Options{
+	w := replay.New(db, map[string]providers.Provider{"cancan": cc}, replay.Options{
 		Backoff:   httpx.Backoff{Base: 20 * time.Millisecond, Cap: 200 * time.Millisecond},
 		Rate:      500,
 		Burst:     50,

@@ -111,3 +111,13 @@ func demoCustomer(sim *sims.Server) func(provider, reference string, atTill bool
 		return sim.SWiP.Pay(reference, swipsim.DefaultMembers[0])
 	}
 }
+
+// replayable is every provider whose journaled operations the replay
+// worker settles.
+func replayable(pay map[string]providers.Payments) map[string]providers.Provider {
+	out := make(map[string]providers.Provider, len(pay))
+	for name, p := range pay {
+		out[name] = p
+	}
+	return out
+}

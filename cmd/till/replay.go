@@ -21,7 +21,7 @@ import (
 
 // startReplay runs the replay worker for the life of the program; what it
 // settles is written into its sale and told to the screen.
-func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Payments, p *tea.Program) *replay.Worker {
+func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Provider, p *tea.Program) *replay.Worker {
 	var w *replay.Worker
 	wake := func() { w.Wake() }
 	w = replay.New(db, pay, replay.Options{
@@ -144,7 +144,7 @@ func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := replay.New(db, pay, replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
+	w := replay.New(db, replayable(pay), replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
 		if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
 			fmt.Fprintf(stderr, "operation %s settled but its sale was not updated: %v\n", e.Key, err)
 		}

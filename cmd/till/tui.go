@@ -88,7 +88,7 @@ func runTUI(g globals) error {
 		go feedScanner(ctx, p, src)
 	}
 	if len(pay) > 0 {
-		worker = startReplay(ctx, db, pay, p)
+		worker = startReplay(ctx, db, replayable(pay), p)
 	}
 	_, err = p.Run()
 	return err

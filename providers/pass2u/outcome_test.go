@@ -140,3 +140,23 @@ func TestOutcomeRefusedBeforeSending(t *testing.T) {
 		t.Fatalf("%d requests sent", n)
 	}
 }
+
+func TestRedeemerRunsJournaledOps(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.client.Redeemer()
+	op := providers.Op{Provider: "pass2u", Kind: providers.KindRedeem, Key: "k-1", SaleID: "S-1",
+		Pass: &providers.Pass{Model: "1248", Campaign: "381", Barcode: "P2U-OK-op"}, Created: epoch}
+	expect(t, noKey(t, providers.Do(bg, r, op)), providers.Approved, "")
+	// The replay after a restart says it may have been sent: the pass
+	// found redeemed is this op's.
+	op.Resend = true
+	expect(t, noKey(t, providers.Do(bg, r, op)), providers.Approved, CodeAlreadyRedeemed)
+	op.Kind = providers.KindUnredeem
+	expect(t, noKey(t, providers.Do(bg, r, op)), providers.Approved, "")
+	if p, _ := e.sim.Pass("P2U-OK-op"); p.Redeemed {
+		t.Error("still redeemed after the unredeem")
+	}
+	if out := providers.Do(bg, r, providers.Op{Kind: providers.KindPay, Key: "k-2"}); out.Status != providers.Declined || out.Code != "invalid_operation" {
+		t.Errorf("a pass provider took a payment: %+v", out)
+	}
+}

@@ -52,8 +52,12 @@ func (w *Worker) attempt(ctx context.Context, p *prov, e store.JournalEntry) (st
 		op.Key = e.Key
 	}
 	// A charge whose answer was lost is looked up, never sent again; a
-	// void or refund is sent again, its key making a repeat harmless.
-	lookup := e.State == store.OpUnknown || (e.State == store.OpSent && op.Kind == providers.KindPay)
+	// void or refund is sent again, its key making a repeat harmless. A
+	// provider without look-ups is sent the op again, told it may have
+	// had it before.
+	_, looksUp := p.p.(providers.Payments)
+	lookup := looksUp && (e.State == store.OpUnknown || (e.State == store.OpSent && op.Kind == providers.KindPay))
+	op.Resend = e.State != store.OpQueued || e.Attempts > 0
 	if err := w.acquire(ctx, p); err != nil {
 		return e, verdict{}, err
 	}
@@ -115,7 +119,7 @@ func (w *Worker) acquire(ctx context.Context, p *prov) error {
 func (w *Worker) call(ctx context.Context, p *prov, op providers.Op) providers.Outcome {
 	cctx, cancel := context.WithTimeout(ctx, w.opt.OpTimeout)
 	defer cancel()
-	return providers.Do(cctx, p.pay, op)
+	return providers.Do(cctx, p.p, op)
 }
 
 // reconcile looks up op and, if it is a payment still pending, follows it.
@@ -125,12 +129,13 @@ func (w *Worker) reconcile(ctx context.Context, p *prov, op providers.Op) provid
 		Wallet: op.Wallet, Currency: op.Currency, Created: w.opt.Now(),
 	}
 	out := w.call(ctx, p, q)
-	if out.Status != providers.Pending || op.Kind != providers.KindPay || w.acquire(ctx, p) != nil {
+	pay, ok := p.p.(providers.Payments)
+	if !ok || out.Status != providers.Pending || op.Kind != providers.KindPay || w.acquire(ctx, p) != nil {
 		return out
 	}
 	cctx, cancel := context.WithTimeout(ctx, w.opt.OpTimeout)
 	defer cancel()
-	return p.pay.Follow(cctx, op)
+	return pay.Follow(cctx, op)
 }
 
 // judge maps an outcome to the entry's next state. lookup says out is a

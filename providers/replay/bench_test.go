@@ -112,7 +112,7 @@ func benchSetup(b *testing.B, n, history int) (*replay.Worker, *atomic.Int64, fu
 		b.Fatal(err)
 	}
 	settled := new(atomic.Int64)
-	w := replay.New(db, map[string]providers.Payments{"cancan": cc}, replay.Options{
+	w := replay.New(db, map[string]providers.Provider{"cancan": cc}, replay.Options{
 		Rate: rate.Inf, Burst: 1, Backoff: httpx.Backoff{Base: time.Millisecond, Cap: 10 * time.Millisecond},
 		OnSettled: func(e store.JournalEntry, out providers.Outcome) {
 			if out.Status != providers.Approved {

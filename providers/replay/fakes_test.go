@@ -309,7 +309,7 @@ type harness struct {
 // callbacks are filled in.
 func newHarness(t *testing.T, c *clock, j *fakeJournal, pays []*fakePay, opt Options) *harness {
 	h := &harness{t: t, clock: c, j: j, settled: make(chan store.JournalEntry, 1000), status: make(chan map[string]Status, 1000)}
-	m := map[string]providers.Payments{}
+	m := map[string]providers.Provider{}
 	for _, p := range pays {
 		m[p.name] = p
 	}

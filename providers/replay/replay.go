@@ -125,7 +125,7 @@ type Worker struct {
 
 type prov struct {
 	name string
-	pay  providers.Payments
+	p    providers.Provider
 	lim  *rate.Limiter
 	// busy makes attempts to one provider take turns, so a half-open
 	// circuit lets exactly one probe through even with DrainOnce running
@@ -152,7 +152,7 @@ type prov struct {
 // journal entries carry in Provider. Entries left in "sent" by an earlier
 // run (last written before New) are treated as unanswered; later ones are
 // in flight in this process and left alone.
-func New(j Journal, payments map[string]providers.Payments, opt Options) *Worker {
+func New(j Journal, provs map[string]providers.Provider, opt Options) *Worker {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -190,9 +190,9 @@ func New(j Journal, payments map[string]providers.Payments, opt Options) *Worker
 		statusc: make(chan struct{}, 1),
 		orphans: map[string]bool{},
 	}
-	for name, pay := range payments {
+	for name, pp := range provs {
 		w.provs[name] = &prov{
-			name: name, pay: pay,
+			name: name, p: pp,
 			lim:    rate.NewLimiter(opt.Rate, opt.Burst),
 			status: Status{State: Online},
 		}

@@ -1,0 +1,33 @@
+package pass2u
+
+import (
+	"context"
+
+	"till/providers"
+)
+
+// Redeemer is providers.Redeemer over c, for the journal and its replay:
+// op.Pass names the pass, op.Key is the redemption's key and op.Resend
+// says it may have reached Pass2U before.
+func (c *Client) Redeemer() providers.Redeemer { return redeemer{c} }
+
+type redeemer struct{ c *Client }
+
+func (r redeemer) Name() string { return r.c.Name() }
+
+func (r redeemer) Redeem(ctx context.Context, op providers.Op) providers.Outcome {
+	return r.c.RedeemOutcome(ctx, fromOp(op))
+}
+
+func (r redeemer) Unredeem(ctx context.Context, op providers.Op) providers.Outcome {
+	return r.c.UnredeemOutcome(ctx, fromOp(op))
+}
+
+func fromOp(op providers.Op) Redemption {
+	var p providers.Pass
+	if op.Pass != nil {
+		p = *op.Pass
+	}
+	return Redemption{Key: op.Key, SaleID: op.SaleID, ModelID: p.Model, CampaignID: p.Campaign, Barcode: p.Barcode,
+		Created: op.Created, Resent: op.Resend}
+}
