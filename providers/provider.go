@@ -182,9 +182,19 @@ type Closer interface {
 	Close(ctx context.Context, op Op) Outcome
 }
 
+// Campaign is one of a pass provider's campaigns the till may redeem.
+type Campaign struct {
+	Model     string `json:"model"`
+	ModelName string `json:"model_name"`
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+}
+
 // Redeemer is a provider of passes the till redeems at the till.
 type Redeemer interface {
 	Provider
+	// Campaigns lists the campaigns the till's account may redeem.
+	Campaigns(ctx context.Context) ([]Campaign, error)
 	// Redeem uses up op.Pass. With op.Resend, a pass found redeemed
 	// already is taken as this op's earlier try having worked.
 	Redeem(ctx context.Context, op Op) Outcome

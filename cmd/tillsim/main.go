@@ -72,9 +72,19 @@ token = %q
 merchant_id = %q
 store_id = %q
 cash_id = "T1"
+
+[providers.pass2u]
+base_url = %q
+api_key = %q
+account = %q
+
+[providers.ticketbao]
+base_url = %q
+api_key = %q
 `, base, sims.CancanURL(base), sims.CancanAPIKey, sims.CancanGateways["wechat"], sims.CancanGateways["alipay"],
 		sims.CancanGateways["linepay"], sims.IPassURL(base), sims.IPassToken, sims.IPassStoreID,
-		sims.SWiPURL(base), sims.SWiPToken, sims.SWiPMerchant, sims.SWiPStore)
+		sims.SWiPURL(base), sims.SWiPToken, sims.SWiPMerchant, sims.SWiPStore,
+		sims.Pass2UURL(base), sims.Pass2UAPIKey, sims.Pass2UAccount, sims.TicketBaoURL(base), sims.TicketBaoAPIKey)
 
 	srv := &http.Server{Handler: sims.New(swipOpts...), ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -144,6 +144,10 @@ func TestOutcomeRefusedBeforeSending(t *testing.T) {
 func TestRedeemerRunsJournaledOps(t *testing.T) {
 	e := newEnv(t, nil)
 	r := e.client.Redeemer()
+	cs, err := r.Campaigns(bg)
+	if err != nil || len(cs) != 5 || cs[0] != (providers.Campaign{Model: "1248", ModelName: "Cake Shop Loyalty Card", ID: "381", Name: "10% off"}) {
+		t.Fatalf("campaigns %+v, %v", cs, err)
+	}
 	op := providers.Op{Provider: "pass2u", Kind: providers.KindRedeem, Key: "k-1", SaleID: "S-1",
 		Pass: &providers.Pass{Model: "1248", Campaign: "381", Barcode: "P2U-OK-op"}, Created: epoch}
 	expect(t, noKey(t, providers.Do(bg, r, op)), providers.Approved, "")

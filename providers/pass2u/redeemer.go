@@ -15,6 +15,20 @@ type redeemer struct{ c *Client }
 
 func (r redeemer) Name() string { return r.c.Name() }
 
+func (r redeemer) Campaigns(ctx context.Context) ([]providers.Campaign, error) {
+	models, err := r.c.Models(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []providers.Campaign
+	for _, m := range models {
+		for _, c := range m.Campaigns {
+			out = append(out, providers.Campaign{Model: m.ID, ModelName: m.Name, ID: c.ID, Name: c.Name})
+		}
+	}
+	return out, nil
+}
+
 func (r redeemer) Redeem(ctx context.Context, op providers.Op) providers.Outcome {
 	return r.c.RedeemOutcome(ctx, fromOp(op))
 }

@@ -5,6 +5,8 @@
 //	/cancan/api/v2/...            the CANCAN gateway
 //	/ipass/v1/payment/ipass/...   iPASS offline pay
 //	/swip/orders, /swip/refunds, ...  SWiP POS API v3
+//	/pass2u/models/...            Pass2U Checkout
+//	/ticketbao/api/v1/public/product/...  Pass2U TicketBao
 //	/_control/swip/app/...        the SWiP customer's side: pay, pay at
 //	                              the till, decline (see swipsim.Control)
 //	POST /_control/{provider}/fault   set faults (JSON, see faultJSON)
@@ -20,18 +22,23 @@ import (
 
 	"till/providers/cancan/cancansim"
 	"till/providers/ipass/ipasssim"
+	"till/providers/pass2u/pass2usim"
 	"till/providers/simfault"
 	"till/providers/swip/swipsim"
+	"till/providers/ticketbao/ticketbaosim"
 )
 
 // Credentials the simulators accept. They are test values, not secrets.
 const (
-	CancanAPIKey = cancansim.DefaultAPIKey
-	IPassToken   = "ipass-sim-token"
-	IPassStoreID = "SIM001"
-	SWiPToken    = swipsim.DefaultToken
-	SWiPMerchant = swipsim.DefaultMerchantID
-	SWiPStore    = "SIM-STORE-1"
+	CancanAPIKey    = cancansim.DefaultAPIKey
+	IPassToken      = "ipass-sim-token"
+	IPassStoreID    = "SIM001"
+	SWiPToken       = swipsim.DefaultToken
+	SWiPMerchant    = swipsim.DefaultMerchantID
+	SWiPStore       = "SIM-STORE-1"
+	Pass2UAPIKey    = pass2usim.DefaultAPIKey
+	Pass2UAccount   = pass2usim.DefaultAccount
+	TicketBaoAPIKey = ticketbaosim.DefaultAPIKey
 )
 
 // CancanGateways maps the till's wallets to the simulator's gateway codes.
@@ -43,10 +50,12 @@ var CancanGateways = map[string]string{
 
 // Server holds one simulator per provider.
 type Server struct {
-	Cancan *cancansim.Sim
-	IPass  *ipasssim.Sim
-	SWiP   *swipsim.Sim
-	mux    *http.ServeMux
+	Cancan    *cancansim.Sim
+	IPass     *ipasssim.Sim
+	SWiP      *swipsim.Sim
+	Pass2U    *pass2usim.Sim
+	TicketBao *ticketbaosim.Sim
+	mux       *http.ServeMux
 }
 
 // New builds the simulators and their routes. swip adds options to the
@@ -57,11 +66,15 @@ func New(swip ...swipsim.Option) *Server {
 		IPass:  ipasssim.New(ipasssim.WithToken(IPassToken), ipasssim.WithStore(IPassStoreID)),
 		SWiP: swipsim.New(append([]swipsim.Option{swipsim.WithToken(SWiPToken), swipsim.WithMerchant(SWiPMerchant),
 			swipsim.WithStores(SWiPStore)}, swip...)...),
-		mux: http.NewServeMux(),
+		Pass2U:    pass2usim.New(pass2usim.WithAPIKey(Pass2UAPIKey), pass2usim.WithAccount(Pass2UAccount)),
+		TicketBao: ticketbaosim.New(ticketbaosim.WithAPIKey(TicketBaoAPIKey)),
+		mux:       http.NewServeMux(),
 	}
 	s.mux.Handle("/cancan/", http.StripPrefix("/cancan", s.Cancan))
 	s.mux.Handle("/ipass/", http.StripPrefix("/ipass", s.IPass))
 	s.mux.Handle("/swip/", http.StripPrefix("/swip", s.SWiP))
+	s.mux.Handle("/pass2u/", http.StripPrefix("/pass2u", s.Pass2U))
+	s.mux.Handle("/ticketbao/", http.StripPrefix("/ticketbao", s.TicketBao))
 	s.mux.Handle("/_control/swip/app/", http.StripPrefix("/_control/swip/app", s.SWiP.Control()))
 	s.mux.HandleFunc("POST /_control/{provider}/fault", s.setFault)
 	s.mux.HandleFunc("GET /_control/{provider}/fault", s.getFault)
@@ -76,6 +89,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.Serve
 func CancanURL(base string) string { return base + "/cancan" + cancansim.DefaultBasePath + "/" }
 func IPassURL(base string) string  { return base + "/ipass" }
 func SWiPURL(base string) string   { return base + "/swip" }
+func Pass2UURL(base string) string { return base + "/pass2u" }
+func TicketBaoURL(base string) string {
+	return base + "/ticketbao" + ticketbaosim.DefaultBasePath
+}
 
 // faultJSON is the control API's fault: durations in milliseconds.
 type faultJSON struct {
@@ -88,6 +105,28 @@ type faultJSON struct {
 	DropAnswer     int   `json:"drop_answer"`
 }
 
+// faulty is a simulator on the shared fault package.
+type faulty interface {
+	SetFault(simfault.Fault)
+	Fault() simfault.Fault
+}
+
+// faulty is the simulator named in a control path; iPASS keeps faults
+// of its own.
+func (s *Server) faulty(name string) (faulty, bool) {
+	switch name {
+	case "cancan":
+		return s.Cancan, true
+	case "swip":
+		return s.SWiP, true
+	case "pass2u":
+		return s.Pass2U, true
+	case "ticketbao":
+		return s.TicketBao, true
+	}
+	return nil, false
+}
+
 func (s *Server) setFault(w http.ResponseWriter, r *http.Request) {
 	var f faultJSON
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096))
@@ -96,18 +135,16 @@ func (s *Server) setFault(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad fault: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	slow, after := time.Duration(f.SlowMS)*time.Millisecond, time.Duration(f.RetryAfterMS)*time.Millisecond
-	switch r.PathValue("provider") {
-	case "cancan":
-		s.Cancan.SetFault(cancansim.Fault{Down: f.Down, Slow: slow, Status500: f.Status500, Status500After: f.Status500After,
-			RateLimit: f.RateLimit, RetryAfter: after, DropAnswer: f.DropAnswer})
-	case "ipass":
-		s.IPass.SetFault(ipasssim.Fault{Down: f.Down, Slow: slow, Status500: f.Status500,
-			RateLimit: f.RateLimit, RetryAfter: after, DropAnswer: f.DropAnswer})
-	case "swip":
-		s.SWiP.SetFault(swipsim.Fault{Down: f.Down, Slow: slow, Status500: f.Status500, Status500After: f.Status500After,
-			RateLimit: f.RateLimit, RetryAfter: after, DropAnswer: f.DropAnswer})
-	default:
+	fault := simfault.Fault{Down: f.Down, Slow: time.Duration(f.SlowMS) * time.Millisecond, Status500: f.Status500,
+		Status500After: f.Status500After, RateLimit: f.RateLimit, RetryAfter: time.Duration(f.RetryAfterMS) * time.Millisecond,
+		DropAnswer: f.DropAnswer}
+	name := r.PathValue("provider")
+	if sim, ok := s.faulty(name); ok {
+		sim.SetFault(fault)
+	} else if name == "ipass" {
+		s.IPass.SetFault(ipasssim.Fault{Down: fault.Down, Slow: fault.Slow, Status500: fault.Status500,
+			RateLimit: fault.RateLimit, RetryAfter: fault.RetryAfter, DropAnswer: fault.DropAnswer})
+	} else {
 		http.NotFound(w, r)
 		return
 	}
@@ -115,16 +152,12 @@ func (s *Server) setFault(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getFault(w http.ResponseWriter, r *http.Request) {
-	var f simfault.Fault
-	switch r.PathValue("provider") {
-	case "cancan":
-		f = s.Cancan.Fault()
-	case "swip":
-		f = s.SWiP.Fault()
-	default:
+	sim, ok := s.faulty(r.PathValue("provider"))
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
+	f := sim.Fault()
 	writeJSON(w, faultJSON{Down: f.Down, SlowMS: f.Slow.Milliseconds(), Status500: f.Status500,
 		Status500After: f.Status500After, RateLimit: f.RateLimit, RetryAfterMS: f.RetryAfter.Milliseconds(), DropAnswer: f.DropAnswer})
 }
@@ -137,6 +170,10 @@ func (s *Server) ledger(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, s.IPass.Ledger())
 	case "swip":
 		writeJSON(w, s.SWiP.Ledger())
+	case "pass2u":
+		writeJSON(w, s.Pass2U.Ledger())
+	case "ticketbao":
+		writeJSON(w, s.TicketBao.Ledger())
 	default:
 		http.NotFound(w, r)
 	}

@@ -14,6 +14,9 @@ import (
 	"till/providers"
 	"till/providers/cancan"
 	"till/providers/ipass"
+	"till/providers/pass2u"
+	"till/providers/ticketbao"
+	"till/providers/ticketbao/ticketbaosim"
 )
 
 // The demo's wiring: adapters configured with this package's URLs and
@@ -72,4 +75,40 @@ func ledgerLen(t *testing.T, url string) int {
 		t.Fatal(err)
 	}
 	return len(entries)
+}
+
+// The pass providers are served too, with the same control API.
+func TestPassesAndTicketsThroughTheServer(t *testing.T) {
+	srv := httptest.NewServer(New())
+	defer srv.Close()
+	p2u, err := pass2u.New(pass2u.Config{BaseURL: Pass2UURL(srv.URL), APIKey: Pass2UAPIKey, Account: Pass2UAccount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := ticketbao.New(ticketbao.Config{BaseURL: TicketBaoURL(srv.URL), APIKey: TicketBaoAPIKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if cs, err := p2u.Redeemer().Campaigns(ctx); err != nil || len(cs) == 0 {
+		t.Fatalf("Pass2U campaigns: %v, %v", cs, err)
+	}
+	if _, err := p2u.Redeem(ctx, "1248", "381", "P2U-OK-sims"); err != nil {
+		t.Fatalf("Pass2U redeem: %v", err)
+	}
+	if _, err := tb.Generate(ctx, ticketbao.GenerateRequest{ChannelOrderID: "s1", ProductSaleID: ticketbaosim.ProductAdult, Quantity: 2}); err != nil {
+		t.Fatalf("TicketBao generate: %v", err)
+	}
+	for _, name := range []string{"pass2u", "ticketbao"} {
+		if n := ledgerLen(t, srv.URL+"/_control/"+name+"/ledger"); n != 1 {
+			t.Errorf("%s ledger holds %d entries, want 1", name, n)
+		}
+		resp, err := http.Post(srv.URL+"/_control/"+name+"/fault", "application/json", strings.NewReader(`{"down":true}`))
+		if err != nil || resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s control: %v %v", name, resp, err)
+		}
+	}
+	if _, err := p2u.Redeem(ctx, "1248", "381", "P2U-OK-down"); err == nil {
+		t.Error("Pass2U answered while down")
+	}
 }

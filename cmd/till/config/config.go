@@ -41,6 +41,48 @@ type Config struct {
 	Cancan     Cancan
 	IPass      IPass
 	SWiP       SWiP
+	// Pass2U redeems customers' passes; on when its account is set.
+	Pass2U Pass2U
+	// Campaigns are the effects of redeemed passes, by "model/campaign".
+	Campaigns map[string]sale.CouponEffect
+	// TicketBao sells e-tickets; on when its api_key is set.
+	TicketBao TicketBao
+}
+
+// Pass2U is the Pass2U Checkout section (coupon and pass redemption).
+type Pass2U struct {
+	BaseURL        string        `toml:"base_url"`
+	APIKey         string        `toml:"api_key"`
+	Account        string        `toml:"account"`
+	RequestTimeout time.Duration `toml:"request_timeout"`
+	// DefaultCampaign ("model/campaign") is redeemed without asking.
+	DefaultCampaign string `toml:"default_campaign"`
+}
+
+// TicketBao is the Pass2U TicketBao section (e-ticket sales).
+type TicketBao struct {
+	BaseURL        string        `toml:"base_url"`
+	APIKey         string        `toml:"api_key"`
+	PickupType     string        `toml:"pickup_type"`
+	RequestTimeout time.Duration `toml:"request_timeout"`
+}
+
+func (c Pass2U) String() string {
+	return fmt.Sprintf("pass2u{base_url=%s account=%s api_key=%s}", c.BaseURL, c.Account, redact(c.APIKey))
+}
+
+func (c TicketBao) String() string {
+	return fmt.Sprintf("ticketbao{base_url=%s api_key=%s}", c.BaseURL, redact(c.APIKey))
+}
+
+// campaignFile is one [[providers.pass2u.campaigns]] entry.
+type campaignFile struct {
+	Model    string  `toml:"model"`
+	Campaign string  `toml:"campaign"`
+	Effect   string  `toml:"effect"`
+	Percent  percent `toml:"percent"`
+	Amount   string  `toml:"amount"`
+	SKU      string  `toml:"sku"`
 }
 
 // Cancan is the CANCAN gateway's section (WeChat Pay, Alipay, LINE Pay).
@@ -138,6 +180,11 @@ type file struct {
 		Cancan Cancan `toml:"cancan"`
 		IPass  IPass  `toml:"ipass"`
 		SWiP   SWiP   `toml:"swip"`
+		Pass2U struct {
+			Pass2U
+			Campaigns []campaignFile `toml:"campaigns"`
+		} `toml:"pass2u"`
+		TicketBao TicketBao `toml:"ticketbao"`
 	} `toml:"providers"`
 }
 
@@ -272,6 +319,10 @@ func Parse(data []byte, source string) (Config, error) {
 		}
 	}
 	c.Cancan, c.IPass, c.SWiP = f.Providers.Cancan, f.Providers.IPass, f.Providers.SWiP
+	c.Pass2U, c.TicketBao = f.Providers.Pass2U.Pass2U, f.Providers.TicketBao
+	if err := c.checkPasses(f.Providers.Pass2U.Campaigns); err != nil {
+		return Config{}, fmt.Errorf("config %s: %w", source, err)
+	}
 	c.PayTimeout = f.Payments.Timeout
 	if c.PayTimeout == 0 {
 		c.PayTimeout = 2 * time.Minute
@@ -346,6 +397,56 @@ func (c Config) checkProvider(w wallet.Wallet) error {
 			return nil // the adapter's default
 		}
 		return checkURL("providers.swip.base_url", p.BaseURL)
+	}
+	return nil
+}
+
+// checkPasses validates the Pass2U and TicketBao sections and reads the
+// campaigns' effects.
+func (c *Config) checkPasses(campaigns []campaignFile) error {
+	if c.Pass2U.Account != "" {
+		if c.Pass2U.APIKey == "" {
+			return errors.New("providers.pass2u.api_key: required key is missing (with account)")
+		}
+		if c.Pass2U.BaseURL != "" {
+			if err := checkURL("providers.pass2u.base_url", c.Pass2U.BaseURL); err != nil {
+				return err
+			}
+		}
+	}
+	c.Campaigns = map[string]sale.CouponEffect{}
+	for i, cf := range campaigns {
+		key := fmt.Sprintf("providers.pass2u.campaigns[%d]", i+1)
+		e := sale.CouponEffect{Kind: cf.Effect, Percent: int64(cf.Percent), SKU: cf.SKU}
+		if cf.Amount != "" {
+			a, err := c.Currency.Parse(cf.Amount)
+			if err != nil {
+				return fmt.Errorf("%s.amount: %v", key, err)
+			}
+			e.Amount = a
+		}
+		if cf.Model == "" || cf.Campaign == "" {
+			return fmt.Errorf("%s: model and campaign are required", key)
+		}
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("%s: %v", key, err)
+		}
+		c.Campaigns[cf.Model+"/"+cf.Campaign] = e
+	}
+	if d := c.Pass2U.DefaultCampaign; d != "" {
+		if _, ok := c.Campaigns[d]; !ok {
+			return fmt.Errorf("providers.pass2u.default_campaign: %q has no [[providers.pass2u.campaigns]] entry", d)
+		}
+	}
+	if c.TicketBao.APIKey != "" {
+		switch c.TicketBao.PickupType {
+		case "", "order", "voucher":
+		default:
+			return fmt.Errorf("providers.ticketbao.pickup_type: %q is neither \"order\" nor \"voucher\"", c.TicketBao.PickupType)
+		}
+		if c.TicketBao.BaseURL != "" {
+			return checkURL("providers.ticketbao.base_url", c.TicketBao.BaseURL)
+		}
 	}
 	return nil
 }

@@ -169,3 +169,49 @@ func TestWalletsNeedTheirProvider(t *testing.T) {
 		t.Errorf("short timeout: %v", err)
 	}
 }
+
+func TestPassesAndTickets(t *testing.T) {
+	in := minimal + `
+[providers.pass2u]
+api_key = "p2u_XYZZY"
+account = "shop"
+default_campaign = "1248/381"
+[[providers.pass2u.campaigns]]
+model = "1248"
+campaign = "381"
+effect = "percent"
+percent = 10
+[[providers.pass2u.campaigns]]
+model = "1248"
+campaign = "383"
+effect = "item"
+sku = "COFFEE"
+[providers.ticketbao]
+api_key = "tb_XYZZY"
+pickup_type = "order"
+`
+	c, err := Parse([]byte(in), "x.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Pass2U.Account != "shop" || c.Campaigns["1248/381"].Percent != 1000 || c.Campaigns["1248/383"].SKU != "COFFEE" || c.TicketBao.PickupType != "order" {
+		t.Fatalf("%+v", c)
+	}
+	for _, s := range []string{c.Pass2U.String(), c.TicketBao.String(), fmt.Sprint(c)} {
+		if strings.Contains(s, "XYZZY") {
+			t.Errorf("a credential is printed: %s", s)
+		}
+	}
+	cases := map[string]string{
+		strings.Replace(in, `api_key = "p2u_XYZZY"`, ``, 1):                     "providers.pass2u.api_key",
+		strings.Replace(in, `"1248/381"`, `"1248/999"`, 1):                      "providers.pass2u.default_campaign",
+		strings.Replace(in, `percent = 10`, `percent = 120`, 1):                 "providers.pass2u.campaigns.percent",
+		strings.Replace(in, `effect = "item"`, `effect = "free"`, 1):            "providers.pass2u.campaigns[2]",
+		strings.Replace(in, `pickup_type = "order"`, `pickup_type = "mail"`, 1): "providers.ticketbao.pickup_type",
+	}
+	for in, want := range cases {
+		if _, err := Parse([]byte(in), "x.toml"); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want it to mention %q", err, want)
+		}
+	}
+}
