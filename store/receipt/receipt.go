@@ -47,6 +47,13 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	for _, l := range s.ActiveLines() {
 		amount := cur.Format(l.Amount())
 		name := sanitize.Text(l.Name)
+		if l.Coupon != nil {
+			if amount = CouponValue(l, t, cur); l.Coupon.Status != sale.TenderApproved {
+				amount = sanitize.Text(l.Coupon.Status)
+			}
+			add(spread(name, amount, width))
+			continue
+		}
 		if !l.Weighed && l.Qty == 1 {
 			add(spread(name, amount, width))
 			continue
@@ -88,6 +95,14 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	add(center("Sale "+s.ID, width))
 	add(center("Thank you", width))
 	return out, nil
+}
+
+// CouponValue is what a coupon line does: "-6.50" off, or "free".
+func CouponValue(l sale.Line, t sale.Totals, cur money.Currency) string {
+	if l.Coupon.Effect.Kind == sale.EffectItem {
+		return "free"
+	}
+	return "-" + cur.Format(t.Coupons[l.ID])
 }
 
 // Quantity describes a line's quantity and unit price: "3 x 35.00" or

@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +87,31 @@ func TestRateAndGrams(t *testing.T) {
 	}
 	if got := Grams(5); got != "0.005" {
 		t.Errorf("Grams = %q", got)
+	}
+}
+
+func TestCouponLinesSayWhatTheyTookOff(t *testing.T) {
+	cur := money.Currency{Code: "TWD", Exponent: 2}
+	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	s := sale.New("sale-3", "TWD", time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC))
+	cake := sale.Item{SKU: "CAKE", Name: "Cake", Price: 20000, TaxClass: "standard"}
+	coffee := sale.Item{SKU: "COFFEE", Name: "Americano", Price: 4500, TaxClass: "standard"}
+	s.Add(cake, "CAKE", cake.Price, 1)
+	for i, e := range []sale.CouponEffect{{Kind: sale.EffectPercent, Percent: 1000}, {Kind: sale.EffectItem, SKU: "COFFEE"}} {
+		key := fmt.Sprint("r", i)
+		if _, err := s.AddCoupon("Coupon", sale.Coupon{Key: key, Barcode: key, Effect: e}, &coffee); err != nil {
+			t.Fatal(err)
+		}
+		s.SettleCoupon(key, sale.TenderApproved, "")
+	}
+	lines, err := Lines(s, Header{StoreName: "Demo Store"}, cur, tax, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(lines, "\n")
+	for _, want := range []string{"Coupon  ", "-20.00", "Coupon: Americano", "free", "TWD 180.00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("receipt lacks %q:\n%s", want, text)
+		}
 	}
 }

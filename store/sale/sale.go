@@ -28,6 +28,9 @@ type Line struct {
 	NonDiscountable bool         `json:"non_discountable,omitempty"`
 	TicketSaleID    string       `json:"ticket_sale_id,omitempty"`
 	Voided          bool         `json:"voided,omitempty"`
+	// Coupon is set on a line that is a customer's redeemed pass: a free
+	// item (priced 0) or money off the sale, which Totals works out.
+	Coupon *Coupon `json:"coupon,omitempty"`
 }
 
 // Amount is the line's price: unit price times quantity, or for a weighed
@@ -230,15 +233,17 @@ func (s *Sale) ActiveLines() []Line {
 type Totals struct {
 	Items int          // active lines
 	Lines money.Amount // sum of line amounts
-	// Discount is the providers' discounts off the sale; Taxes are
-	// worked out on what is left.
+	// Discount is the providers' discounts and the coupons off the sale;
+	// Taxes are worked out on what is left.
 	Discount money.Amount
-	Taxes    []TaxLine
-	Tax      money.Amount
-	Total    money.Amount // what the customer owes
-	Paid     money.Amount // tenders applied
-	Due      money.Amount // Total - Paid, never negative
-	Change   money.Amount // cash given back
+	// Coupons is what each money-off coupon line takes off, by line id.
+	Coupons map[int]money.Amount
+	Taxes   []TaxLine
+	Tax     money.Amount
+	Total   money.Amount // what the customer owes
+	Paid    money.Amount // tenders applied
+	Due     money.Amount // Total - Paid, never negative
+	Change  money.Amount // cash given back
 }
 
 // Totals adds the sale up under the given tax rules.
@@ -246,7 +251,7 @@ func (s *Sale) Totals(r TaxRules) (Totals, error) {
 	var t Totals
 	bases := map[string]money.Amount{}
 	for _, l := range s.Lines {
-		if l.Voided {
+		if l.Voided || l.Coupon.moneyOff() {
 			continue
 		}
 		a := l.Amount()
@@ -260,6 +265,9 @@ func (s *Sale) Totals(r TaxRules) (Totals, error) {
 	}
 	for _, d := range s.Discounts {
 		t.Discount += d.Amount
+	}
+	if err := s.couponsOff(r, taxes, &t); err != nil {
+		return Totals{}, err
 	}
 	if t.Discount > 0 {
 		if taxes, err = r.Discounted(taxes, t.Discount); err != nil {
