@@ -162,6 +162,19 @@ func TestSearchAddsTheChosenItem(t *testing.T) {
 	h.wantScreen("No item matches: change the search")
 }
 
+// The arrows move through the results even when the cart has fewer than
+// two lines (where they move nothing on the sale screen).
+func TestSearchArrowsWorkWithAnEmptyCart(t *testing.T) {
+	h := newHarness(t, nil)
+	h.key(tea.KeyF3)
+	h.key(tea.KeyDown)
+	h.key(tea.KeyDown)
+	h.key(tea.KeyUp)
+	h.enter()
+	want := h.m.opt.Catalog.Search("", searchLimit)[1].Name
+	h.wantScreen("Added " + want)
+}
+
 func TestSplitCashAndExactKey(t *testing.T) {
 	h := newHarness(t, nil)
 	h.scan("4710088410122")

@@ -49,12 +49,18 @@ type harness struct {
 
 func newHarness(t *testing.T, open *sale.Sale) *harness {
 	t.Helper()
+	return newHarnessWith(t, testDB(t), open, nil)
+}
+
+// testDB is a fresh database, closed when the test ends.
+func testDB(t *testing.T) *store.DB {
+	t.Helper()
 	db, err := store.Open(t.TempDir() + "/till.db")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return newHarnessWith(t, db, open, nil)
+	return db
 }
 
 func newHarnessWith(t *testing.T, db *store.DB, open *sale.Sale, adjust func(*Options)) *harness {
@@ -100,7 +106,8 @@ func (h *harness) run(cmd tea.Cmd) {
 				continue
 			}
 			queue = append(queue, next)
-		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg:
+		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg,
+			campaignsMsg, redeemDoneMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -63,9 +63,9 @@ func (m *Model) updateJournal(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.Back):
 		m.screen = screenSale
 		return m.input.Focus()
-	case key.Matches(press, m.keys.Up):
+	case key.Matches(press, m.keys.ListUp):
 		m.journalView.cursor = max(m.journalView.cursor-1, 0)
-	case key.Matches(press, m.keys.Down):
+	case key.Matches(press, m.keys.ListDown):
 		m.journalView.cursor = min(m.journalView.cursor+1, max(len(m.journalView.entries)-1, 0))
 	case key.Matches(press, m.keys.RetryNow):
 		if m.opt.RetryNow == nil {
@@ -118,5 +118,5 @@ func (m *Model) viewJournal() string {
 		b.WriteString(row + "\n")
 	}
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.RetryNow, k.Refresh, k.Up, k.Back})
+	return m.frame(b.String(), []key.Binding{k.RetryNow, k.Refresh, k.ListUp, k.Back})
 }

@@ -5,9 +5,13 @@ import "charm.land/bubbles/v2/key"
 // KeyMap is every key the till answers to. The help bar is drawn from it,
 // and a key that does nothing right now is disabled, not silently ignored.
 type KeyMap struct {
-	Add      key.Binding
+	Add key.Binding
+	// Up and Down move through the cart; ListUp and ListDown through a
+	// list (search results, the journal, campaigns), always enabled.
 	Up       key.Binding
 	Down     key.Binding
+	ListUp   key.Binding
+	ListDown key.Binding
 	Qty      key.Binding
 	Void     key.Binding
 	Search   key.Binding
@@ -29,6 +33,8 @@ type KeyMap struct {
 	SetAside key.Binding
 	RetryNow key.Binding
 	Refresh  key.Binding
+	// Coupon redeems a customer's pass.
+	Coupon key.Binding
 	// Quote asks a loyalty provider for the discount every customer gets.
 	Quote key.Binding
 	// DemoPay and DemoAtTill play the customer in demo mode.
@@ -43,6 +49,9 @@ func DefaultKeyMap() KeyMap {
 		Add:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
 		Up:         key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
 		Down:       key.NewBinding(key.WithKeys("down")),
+		ListUp:     key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
+		ListDown:   key.NewBinding(key.WithKeys("down")),
+		Coupon:     key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
 		Qty:        key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),
 		Void:       key.NewBinding(key.WithKeys("f4", "delete"), key.WithHelp("F4", "void")),
 		Search:     key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "search")),

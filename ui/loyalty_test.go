@@ -33,12 +33,7 @@ func swipHarness(t *testing.T, opts ...swipsim.Option) (*harness, *swipsim.Sim) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(t.TempDir() + "/till.db")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	h := newHarnessWith(t, db, nil, func(o *Options) {
+	h := newHarnessWith(t, testDB(t), nil, func(o *Options) {
 		o.Payments = map[string]providers.Payments{"swip": client.Payments()}
 		o.Wallets = []wallet.Wallet{wallet.SWiP}
 		o.NewID = uuid.NewString

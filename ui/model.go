@@ -62,6 +62,12 @@ type Options struct {
 	// the code on screen: pays in the app, or takes the loyalty discount
 	// and pays at the till. reference is the payment's key.
 	DemoCustomer func(provider, reference string, atTill bool) error
+	// Redeemer, if set, redeems customers' passes (F5); Campaigns are
+	// the effects of its campaigns by "model/campaign", and
+	// DefaultCampaign is redeemed without asking.
+	Redeemer        providers.Redeemer
+	Campaigns       map[string]sale.CouponEffect
+	DefaultCampaign string
 }
 
 type screen int
@@ -72,6 +78,7 @@ const (
 	screenPayment
 	screenReceipt
 	screenJournal
+	screenRedeem
 )
 
 // Model is the root model.
@@ -112,6 +119,7 @@ type Model struct {
 	payment     paymentState
 	wallet      walletState
 	quote       quoteState
+	redeem      redeemState
 	receipt     receiptState
 	journalView journalState
 }
@@ -152,6 +160,7 @@ func New(opt Options) *Model {
 	m.qtyInput = newInput("", "")
 	m.search.input = newInput("Find: ", "type part of a name or SKU")
 	m.payment.input = newInput("Cash tendered: ", "amount")
+	m.redeem.input = newInput("Pass: ", "scan the customer's pass")
 	m.input.Focus()
 	if opt.OpenSale != nil {
 		m.sale = opt.OpenSale.Clone()
@@ -215,6 +224,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWalletDone(msg)
 	case quoteMsg:
 		return m, m.onQuote(msg)
+	case campaignsMsg:
+		return m, m.onCampaigns(msg)
+	case redeemDoneMsg:
+		return m, m.onRedeemDone(msg)
 	case walletVoidMsg:
 		return m, m.onWalletVoid(msg)
 	case walletTickMsg:
@@ -233,7 +246,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.providers = msg
 		return m, nil
 	case OperationMsg:
-		cmd := m.onOperation(msg)
+		cmd := tea.Batch(m.onOperation(msg), m.onRedemption(msg))
 		if m.screen == screenJournal {
 			cmd = tea.Batch(cmd, journalCmd(m.opt.Store))
 		}
@@ -264,6 +277,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.updateReceipt(msg)
 	case screenJournal:
 		cmd = m.updateJournal(msg)
+	case screenRedeem:
+		cmd = m.updateRedeem(msg)
 	}
 	return m, cmd
 }
@@ -282,6 +297,8 @@ func (m *Model) View() tea.View {
 		body = m.viewReceipt()
 	case screenJournal:
 		body = m.viewJournal()
+	case screenRedeem:
+		body = m.viewRedeem()
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true

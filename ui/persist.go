@@ -58,6 +58,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 	if send := m.sendWallet(); send != nil {
 		return send
 	}
+	if send := m.sendRedeem(); send != nil {
+		return send
+	}
 	if m.screen == screenPayment && !m.wallet.active() && m.sale.Paid(m.opt.Tax) {
 		return m.complete()
 	}

@@ -53,13 +53,20 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(press, m.keys.Void):
 		if l, ok := m.selectedLine(); ok {
+			if l.Coupon != nil && l.Coupon.Status == sale.TenderPending {
+				m.setError("The pass is being redeemed: wait for the answer before voiding it")
+				return nil
+			}
 			if err := m.sale.Void(l.ID); err != nil {
 				m.setError(err.Error())
 				return nil
 			}
+			m.unredeem(l)
 			m.setInfo("Voided " + sanitize.Text(l.Name))
 			return m.changed()
 		}
+	case key.Matches(press, m.keys.Coupon):
+		return m.openRedeem()
 	case key.Matches(press, m.keys.Search):
 		m.screen = screenSearch
 		m.search.input.Reset()
@@ -79,6 +86,8 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		m.input.Reset()
 	case disabledMatch(press, m.keys.Pay):
 		m.setError("Nothing to pay: scan an item first")
+	case disabledMatch(press, m.keys.Coupon):
+		m.setError("No coupons here: no pass provider is configured, or payment has begun")
 	case disabledMatch(press, m.keys.Quote):
 		m.setError("No loyalty discount to ask for: no loyalty provider, an empty cart, or payment has begun")
 	case disabledMatch(press, m.keys.Qty, m.keys.Void):
@@ -98,6 +107,7 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Qty.SetEnabled(hasLine)
 	m.keys.Void.SetEnabled(hasLine)
 	m.keys.Pay.SetEnabled(t.Items > 0)
+	m.keys.Coupon.SetEnabled(m.opt.Redeemer != nil && (m.shown == nil || len(m.shown.Tenders) == 0))
 	_, _, quotes := m.quoter()
 	m.keys.Quote.SetEnabled(quotes && t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Up.SetEnabled(m.shown != nil && len(m.shown.Lines) > 1)
@@ -233,6 +243,8 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 	switch {
 	case m.screen == screenPayment && (m.payment.mode == payChoose || m.payment.mode == payWalletCode):
 		return m.walletCode(code)
+	case m.screen == screenRedeem && m.redeem.chosen != nil:
+		return m.redeemPass(code)
 	case m.screen == screenReceipt:
 		m.leaveReceipt()
 	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil:
@@ -250,6 +262,10 @@ func (m *Model) startPayment() tea.Cmd {
 	}
 	if t.Items == 0 {
 		m.setError("Nothing to pay: scan an item first")
+		return nil
+	}
+	if len(m.sale.OpenCoupons()) > 0 {
+		m.setError("A pass is still being redeemed: wait for its answer, or void its line (F4)")
 		return nil
 	}
 	m.screen = screenPayment
@@ -280,6 +296,7 @@ func (m *Model) viewSale() string {
 	if m.shown != nil {
 		lines = m.shown.Lines
 	}
+	t, _ := m.totals(m.shown) // an error is on the totals line
 	start := 0
 	if m.selected >= rows {
 		start = m.selected - rows + 1
@@ -293,7 +310,15 @@ func (m *Model) viewSale() string {
 			price += "/kg"
 		}
 		amount := m.opt.Currency.Format(l.Amount())
-		if l.Voided {
+		if c := l.Coupon; c != nil {
+			qty, price = "coupon", ""
+			amount = map[string]string{sale.TenderPending: "redeeming…", sale.TenderUnknown: "unknown",
+				sale.TenderDeclined: "refused"}[c.Status]
+			if c.Status == sale.TenderApproved {
+				amount = receipt.CouponValue(l, t, m.opt.Currency)
+			}
+		}
+		if l.Voided && (l.Coupon == nil || l.Coupon.Status != sale.TenderDeclined) {
 			amount = "void"
 		}
 		no := strconv.Itoa(i + 1)
@@ -326,7 +351,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Quote, k.Journal, k.Reprint, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {

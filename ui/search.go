@@ -27,10 +27,10 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(press, m.keys.Back):
 			return m.leaveSearch()
-		case key.Matches(press, m.keys.Up):
+		case key.Matches(press, m.keys.ListUp):
 			m.search.cursor = max(m.search.cursor-1, 0)
 			return nil
-		case key.Matches(press, m.keys.Down):
+		case key.Matches(press, m.keys.ListDown):
 			m.search.cursor = min(m.search.cursor+1, max(len(m.search.results)-1, 0))
 			return nil
 		case key.Matches(press, m.keys.Pick):
@@ -104,5 +104,5 @@ func (m *Model) viewSearch() string {
 		shown++
 	}
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pick, k.Up, k.Back})
+	return m.frame(b.String(), []key.Binding{k.Pick, k.ListUp, k.Back})
 }

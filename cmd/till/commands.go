@@ -133,6 +133,20 @@ type lineJSON struct {
 	Qty    int64        `json:"qty"`
 	Unit   string       `json:"unit"`
 	Amount money.Amount `json:"amount"`
+	// Coupon is set on a redeemed pass's line.
+	Coupon *couponJSON `json:"coupon,omitempty"`
+}
+
+// couponJSON is a redeemed pass: its campaign, its barcode, whether the
+// provider took it, and its effect (the sale's total has it taken off).
+type couponJSON struct {
+	Provider string            `json:"provider"`
+	Model    string            `json:"model"`
+	Campaign string            `json:"campaign"`
+	Barcode  string            `json:"barcode"`
+	Status   string            `json:"status"`
+	Effect   sale.CouponEffect `json:"effect"`
+	Unredeem string            `json:"unredeem,omitempty"` // the operation giving it back
 }
 
 type tenderJSON struct {
@@ -170,7 +184,12 @@ func toJSON(s *sale.Sale) saleJSON {
 		if l.Weighed {
 			unit = "g"
 		}
-		out.Lines = append(out.Lines, lineJSON{SKU: l.SKU, Name: l.Name, Qty: l.Qty, Unit: unit, Amount: l.Amount()})
+		lj := lineJSON{SKU: l.SKU, Name: l.Name, Qty: l.Qty, Unit: unit, Amount: l.Amount()}
+		if c := l.Coupon; c != nil {
+			lj.Coupon = &couponJSON{Provider: c.Provider, Model: c.Model, Campaign: c.Campaign, Barcode: c.Barcode,
+				Status: c.Status, Effect: c.Effect, Unredeem: c.UnredeemKey}
+		}
+		out.Lines = append(out.Lines, lj)
 	}
 	for _, t := range s.Tenders {
 		out.Tenders = append(out.Tenders, tenderJSON{

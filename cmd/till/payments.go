@@ -11,10 +11,12 @@ import (
 	"till/providers"
 	"till/providers/cancan"
 	"till/providers/ipass"
+	"till/providers/pass2u"
 	"till/providers/sims"
 	"till/providers/swip"
 	"till/providers/swip/swipsim"
 	"till/providers/wallet"
+	"till/store/sale"
 )
 
 // payments builds an adapter for every provider the configured wallets
@@ -91,6 +93,17 @@ func startSimulators(cfg *config.Config) (*sims.Server, error) {
 		BaseURL: sims.IPassURL(base), Token: sims.IPassToken, StoreID: sims.IPassStoreID,
 		ShopStoreID: "00681", TerminalID: "DEMO0001", IsTest: true,
 	}
+	fifty, err := cfg.Currency.Parse("50")
+	if err != nil {
+		return nil, err
+	}
+	cfg.Pass2U = config.Pass2U{BaseURL: sims.Pass2UURL(base), APIKey: sims.Pass2UAPIKey, Account: sims.Pass2UAccount}
+	// The simulator's Cake Shop Loyalty Card campaigns.
+	cfg.Campaigns = map[string]sale.CouponEffect{
+		"1248/381": {Kind: sale.EffectPercent, Percent: 1000},
+		"1248/382": {Kind: sale.EffectAmount, Amount: fifty},
+		"1248/383": {Kind: sale.EffectItem, SKU: "COFFEE"},
+	}
 	cfg.SWiP = config.SWiP{
 		BaseURL: sims.SWiPURL(base), Token: sims.SWiPToken, MerchantID: sims.SWiPMerchant, StoreID: sims.SWiPStore,
 		CashID: cfg.TillID, PollInterval: 500 * time.Millisecond,
@@ -112,12 +125,30 @@ func demoCustomer(sim *sims.Server) func(provider, reference string, atTill bool
 	}
 }
 
+// redeemer is the configured pass provider, if any.
+func redeemer(cfg config.Config) (providers.Redeemer, error) {
+	c := cfg.Pass2U
+	if c.Account == "" {
+		return nil, nil
+	}
+	client, err := pass2u.New(pass2u.Config{BaseURL: c.BaseURL, APIKey: c.APIKey, Account: c.Account, Timeout: c.RequestTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("providers.pass2u: %w", err)
+	}
+	return client.Redeemer(), nil
+}
+
 // replayable is every provider whose journaled operations the replay
 // worker settles.
-func replayable(pay map[string]providers.Payments) map[string]providers.Provider {
-	out := make(map[string]providers.Provider, len(pay))
+func replayable(pay map[string]providers.Payments, others ...providers.Provider) map[string]providers.Provider {
+	out := make(map[string]providers.Provider, len(pay)+len(others))
 	for name, p := range pay {
 		out[name] = p
+	}
+	for _, p := range others {
+		if p != nil {
+			out[p.Name()] = p
+		}
 	}
 	return out
 }

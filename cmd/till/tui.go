@@ -66,6 +66,13 @@ func runTUI(g globals) error {
 	if sim != nil {
 		opt.DemoCustomer = demoCustomer(sim)
 	}
+	passes, err := redeemer(cfg)
+	if err != nil {
+		return err
+	}
+	if passes != nil {
+		opt.Redeemer, opt.Campaigns, opt.DefaultCampaign = passes, cfg.Campaigns, cfg.Pass2U.DefaultCampaign
+	}
 	// The replay worker is told when the screen journals an operation it
 	// should pick up (a void or a look-up left to finish).
 	var worker *replay.Worker
@@ -74,7 +81,7 @@ func runTUI(g globals) error {
 			worker.Wake()
 		}
 	}
-	if len(pay) > 0 {
+	if len(pay) > 0 || passes != nil {
 		opt.RetryNow = func() {
 			if worker != nil {
 				worker.Kick()
@@ -87,8 +94,8 @@ func runTUI(g globals) error {
 	if src != nil {
 		go feedScanner(ctx, p, src)
 	}
-	if len(pay) > 0 {
-		worker = startReplay(ctx, db, replayable(pay), p)
+	if len(pay) > 0 || passes != nil {
+		worker = startReplay(ctx, db, replayable(pay, passes), p)
 	}
 	_, err = p.Run()
 	return err

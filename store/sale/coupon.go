@@ -111,18 +111,21 @@ func (s *Sale) SettleCoupon(key, status, reason string) error {
 // SetUnredeemKey records the operation that gives a voided coupon's pass
 // back.
 func (s *Sale) SetUnredeemKey(lineID int, key string) error {
-	l, err := s.line(lineID)
-	if err != nil {
-		return err
+	for i := range s.Lines {
+		l := &s.Lines[i]
+		if l.ID != lineID {
+			continue
+		}
+		if l.Coupon == nil {
+			return errors.New("the line is not a coupon")
+		}
+		copied := *l.Coupon
+		copied.UnredeemKey = key
+		l.Coupon = &copied
+		s.Rev++
+		return nil
 	}
-	if l.Coupon == nil {
-		return errors.New("the line is not a coupon")
-	}
-	copied := *l.Coupon
-	copied.UnredeemKey = key
-	l.Coupon = &copied
-	s.Rev++
-	return nil
+	return ErrNoLine
 }
 
 // OpenCoupons returns the coupons whose redeem has not settled.
