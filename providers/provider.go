@@ -28,6 +28,8 @@ const (
 	// voucher, Pass2U Checkout) and give it back.
 	KindRedeem   Kind = "redeem"
 	KindUnredeem Kind = "unredeem"
+	// KindTickets issues the e-tickets a paid sale bought (TicketBao).
+	KindTickets Kind = "tickets"
 )
 
 // Op is one provider operation. It is a plain value so the journal can
@@ -61,12 +63,39 @@ type Op struct {
 	// refunded total.
 	Returned money.Amount `json:"returned,omitempty"`
 	// Pass is the pass a redeem or unredeem is about.
-	Pass    *Pass     `json:"pass,omitempty"`
-	Created time.Time `json:"created"`
+	Pass *Pass `json:"pass,omitempty"`
+	// Tickets is what a tickets op issues; SaleID is the provider's
+	// idempotency key for it.
+	Tickets *TicketRequest `json:"tickets,omitempty"`
+	Created time.Time      `json:"created"`
 	// Resend says the op may have reached the provider before: it is
 	// sent again after a lost answer or a restart. The sender sets it;
 	// it is not journaled.
 	Resend bool `json:"-"`
+}
+
+// TicketRequest is the e-tickets of one product bought on a sale.
+type TicketRequest struct {
+	Product string `json:"product"` // the provider's product id
+	Qty     int    `json:"qty"`
+	Email   string `json:"email,omitempty"` // the customer's, for the provider's mail
+}
+
+// TicketOrder is an issued ticket order: a voucher per ticket, or one
+// order page with its passcode.
+type TicketOrder struct {
+	Order    string          `json:"order"`
+	URL      string          `json:"url,omitempty"`
+	Passcode string          `json:"passcode,omitempty"`
+	Vouchers []TicketVoucher `json:"vouchers,omitempty"`
+}
+
+// TicketVoucher is one ticket: the barcode to scan at the gate, and its
+// page.
+type TicketVoucher struct {
+	Barcode string `json:"barcode"`
+	URL     string `json:"url,omitempty"`
+	Status  string `json:"status,omitempty"`
 }
 
 // Pass is a customer's pass in a provider's campaign.
@@ -133,6 +162,8 @@ type Outcome struct {
 	// (SWiP's sessionCode), with a Pending payment. It comes from outside:
 	// draw it only as a QR code.
 	ShowCode string `json:"show_code,omitempty"`
+	// Tickets is the order an Approved tickets op issued.
+	Tickets *TicketOrder `json:"tickets,omitempty"`
 }
 
 // CodePayAtTill is a Declined payment's Code when the customer took the
@@ -202,6 +233,14 @@ type Redeemer interface {
 	Unredeem(ctx context.Context, op Op) Outcome
 }
 
+// Ticketer is a provider that issues e-tickets.
+type Ticketer interface {
+	Provider
+	// Tickets issues op.Tickets for the sale op.SaleID, at most once per
+	// sale however often it is sent.
+	Tickets(ctx context.Context, op Op) Outcome
+}
+
 // Quoter is a provider that tells, before payment, the loyalty discount
 // every customer gets on a cart (SWiP's loyalty calculation).
 type Quoter interface {
@@ -216,6 +255,7 @@ func Do(ctx context.Context, p Provider, op Op) Outcome {
 	pay, payments := p.(Payments)
 	closer, closes := p.(Closer)
 	redeemer, redeems := p.(Redeemer)
+	ticketer, tickets := p.(Ticketer)
 	switch {
 	case payments && op.Kind == KindPay:
 		return pay.Pay(ctx, op)
@@ -231,6 +271,8 @@ func Do(ctx context.Context, p Provider, op Op) Outcome {
 		return redeemer.Redeem(ctx, op)
 	case redeems && op.Kind == KindUnredeem:
 		return redeemer.Unredeem(ctx, op)
+	case tickets && op.Kind == KindTickets:
+		return ticketer.Tickets(ctx, op)
 	}
 	return Outcome{Status: Declined, Code: "invalid_operation", Reason: fmt.Sprintf("%s cannot %s", p.Name(), op.Kind)}
 }

@@ -92,9 +92,42 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		add(spread("Change", cur.Format(t.Change), width))
 	}
 	add(rule)
+	if s.Tickets != nil {
+		for _, l := range tickets(s.Tickets) {
+			add(fit(l, width))
+		}
+		add(rule)
+	}
 	add(center("Sale "+s.ID, width))
 	add(center("Thank you", width))
 	return out, nil
+}
+
+// tickets is the receipt's e-ticket section: each voucher to scan at the
+// gate, or the order's page and passcode, or why they are not there yet.
+func tickets(t *sale.Tickets) []string {
+	out := []string{fmt.Sprintf("E-TICKETS x%d", t.Qty)}
+	switch t.Status {
+	case sale.TenderApproved:
+		out = append(out, "Order "+sanitize.Text(t.Order))
+		for i, v := range t.Vouchers {
+			out = append(out, fmt.Sprintf("%d. %s", i+1, sanitize.Text(v.Barcode)))
+			if v.URL != "" {
+				out = append(out, "   "+sanitize.Text(v.URL))
+			}
+		}
+		if t.URL != "" {
+			out = append(out, sanitize.Text(t.URL))
+		}
+		if t.Passcode != "" {
+			out = append(out, "Passcode "+sanitize.Text(t.Passcode))
+		}
+	case sale.TenderDeclined:
+		out = append(out, "Not issued: "+sanitize.Text(t.Reason), "Ask a manager: the sale is paid.")
+	default:
+		out = append(out, "Being issued: they follow on a reprint.")
+	}
+	return out
 }
 
 // CouponValue is what a coupon line does: "-6.50" off, or "free".

@@ -115,3 +115,33 @@ func TestCouponLinesSayWhatTheyTookOff(t *testing.T) {
 		}
 	}
 }
+
+func TestTicketsArePrintedOrPromised(t *testing.T) {
+	cur := money.Currency{Code: "TWD", Exponent: 2}
+	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	s := sale.New("sale-4", "TWD", time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC))
+	museum := sale.Item{SKU: "MUSEUM", Name: "Museum", Price: 25000, TaxClass: "standard", TicketSaleID: "P1"}
+	s.Add(museum, "MUSEUM", museum.Price, 2)
+	s.IssueTickets("ticketbao", "k1", s.Opened)
+	text := func() string {
+		lines, err := Lines(s, Header{StoreName: "Demo Store"}, cur, tax, 42)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(lines, "\n")
+	}
+	if got := text(); !strings.Contains(got, "E-TICKETS x2") || !strings.Contains(got, "Being issued") {
+		t.Errorf("pending:\n%s", got)
+	}
+	s.SettleTickets("k1", sale.Tickets{Status: sale.TenderApproved, Order: "TB000000000001",
+		Vouchers: []sale.Voucher{{Barcode: "000001001", URL: "https://pass2u.example/v/1"}, {Barcode: "000001002\x1b[2J"}}})
+	got := text()
+	for _, want := range []string{"Order TB000000000001", "1. 000001001", "https://pass2u.example/v/1", "2. 000001002"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("issued: lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "\x1b") {
+		t.Error("an escape sequence from a voucher reached the receipt")
+	}
+}

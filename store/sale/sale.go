@@ -104,6 +104,8 @@ type Sale struct {
 	Discounts []Discount `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of its payments after completion.
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
+	// Tickets are the e-tickets it bought, once being issued.
+	Tickets *Tickets `json:"tickets,omitempty"`
 }
 
 // New starts an empty sale.
@@ -150,6 +152,9 @@ func (s *Sale) Add(it Item, code string, unitPrice money.Amount, qty int64) (Lin
 		return Line{}, ErrPaid
 	}
 	if err := CheckQty(qty, it.Weighed); err != nil {
+		return Line{}, err
+	}
+	if err := s.checkTicket(it); err != nil {
 		return Line{}, err
 	}
 	if n := len(s.Lines); n > 0 && !it.Weighed {
