@@ -68,6 +68,9 @@ type Options struct {
 	Redeemer        providers.Redeemer
 	Campaigns       map[string]sale.CouponEffect
 	DefaultCampaign string
+	// Ticketer, if set, issues the e-tickets of paid sales (through the
+	// journal); without it a sale with e-tickets cannot be paid.
+	Ticketer providers.Ticketer
 }
 
 type screen int
@@ -246,7 +249,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.providers = msg
 		return m, nil
 	case OperationMsg:
-		cmd := tea.Batch(m.onOperation(msg), m.onRedemption(msg))
+		cmd := tea.Batch(m.onOperation(msg), m.onRedemption(msg), m.ticketsIssued(msg))
 		if m.screen == screenJournal {
 			cmd = tea.Batch(cmd, journalCmd(m.opt.Store))
 		}

@@ -75,6 +75,9 @@ func (m *Model) complete() tea.Cmd {
 	if cmd, closing := m.closeAtTill(); closing {
 		return cmd // saved with the sale first; completes when it lands
 	}
+	if cmd, issuing := m.issueTickets(); issuing {
+		return cmd // likewise
+	}
 	done := m.sale.Clone()
 	if err := done.Settle(m.opt.Tax); err != nil {
 		m.setError(err.Error())

@@ -27,7 +27,10 @@ func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
 	case msg.sale == nil:
 		m.setError("No sale has been completed yet")
 	default:
-		m.receipt = receiptState{sale: msg.sale, reprint: true}
+		// The receipt on screen shown again (its tickets came) stays
+		// what it was; any other is a reprint.
+		same := m.screen == screenReceipt && m.receipt.sale != nil && m.receipt.sale.ID == msg.sale.ID
+		m.receipt = receiptState{sale: msg.sale, reprint: !same || m.receipt.reprint}
 		m.screen = screenReceipt
 		m.input.Blur()
 	}

@@ -264,6 +264,10 @@ func (m *Model) startPayment() tea.Cmd {
 		m.setError("Nothing to pay: scan an item first")
 		return nil
 	}
+	if p, _ := m.sale.TicketProduct(); p != "" && m.opt.Ticketer == nil {
+		m.setError("This sale has e-tickets, but no ticket provider is configured ([providers.ticketbao])")
+		return nil
+	}
 	if len(m.sale.OpenCoupons()) > 0 {
 		m.setError("A pass is still being redeemed: wait for its answer, or void its line (F4)")
 		return nil

@@ -15,6 +15,7 @@ import (
 	"till/providers/sims"
 	"till/providers/swip"
 	"till/providers/swip/swipsim"
+	"till/providers/ticketbao"
 	"till/providers/wallet"
 	"till/store/sale"
 )
@@ -104,6 +105,7 @@ func startSimulators(cfg *config.Config) (*sims.Server, error) {
 		"1248/382": {Kind: sale.EffectAmount, Amount: fifty},
 		"1248/383": {Kind: sale.EffectItem, SKU: "COFFEE"},
 	}
+	cfg.TicketBao = config.TicketBao{BaseURL: sims.TicketBaoURL(base), APIKey: sims.TicketBaoAPIKey, PickupType: "voucher"}
 	cfg.SWiP = config.SWiP{
 		BaseURL: sims.SWiPURL(base), Token: sims.SWiPToken, MerchantID: sims.SWiPMerchant, StoreID: sims.SWiPStore,
 		CashID: cfg.TillID, PollInterval: 500 * time.Millisecond,
@@ -136,6 +138,20 @@ func redeemer(cfg config.Config) (providers.Redeemer, error) {
 		return nil, fmt.Errorf("providers.pass2u: %w", err)
 	}
 	return client.Redeemer(), nil
+}
+
+// ticketer is the configured e-ticket provider, if any.
+func ticketer(cfg config.Config) (providers.Ticketer, error) {
+	c := cfg.TicketBao
+	if c.APIKey == "" {
+		return nil, nil
+	}
+	client, err := ticketbao.New(ticketbao.Config{BaseURL: c.BaseURL, APIKey: c.APIKey, Timeout: c.RequestTimeout,
+		PickupType: ticketbao.PickupType(c.PickupType)})
+	if err != nil {
+		return nil, fmt.Errorf("providers.ticketbao: %w", err)
+	}
+	return client.Ticketer(), nil
 }
 
 // replayable is every provider whose journaled operations the replay

@@ -73,6 +73,13 @@ func runTUI(g globals) error {
 	if passes != nil {
 		opt.Redeemer, opt.Campaigns, opt.DefaultCampaign = passes, cfg.Campaigns, cfg.Pass2U.DefaultCampaign
 	}
+	tickets, err := ticketer(cfg)
+	if err != nil {
+		return err
+	}
+	if tickets != nil {
+		opt.Ticketer = tickets
+	}
 	// The replay worker is told when the screen journals an operation it
 	// should pick up (a void or a look-up left to finish).
 	var worker *replay.Worker
@@ -81,7 +88,8 @@ func runTUI(g globals) error {
 			worker.Wake()
 		}
 	}
-	if len(pay) > 0 || passes != nil {
+	background := len(pay) > 0 || passes != nil || tickets != nil
+	if background {
 		opt.RetryNow = func() {
 			if worker != nil {
 				worker.Kick()
@@ -94,8 +102,8 @@ func runTUI(g globals) error {
 	if src != nil {
 		go feedScanner(ctx, p, src)
 	}
-	if len(pay) > 0 || passes != nil {
-		worker = startReplay(ctx, db, replayable(pay, passes), p)
+	if background {
+		worker = startReplay(ctx, db, replayable(pay, passes, tickets), p)
 	}
 	_, err = p.Run()
 	return err
