@@ -125,6 +125,8 @@ type saleJSON struct {
 	Discounts []discountJSON `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of wallet payments.
 	Adjustments []sale.Adjustment `json:"adjustments,omitempty"`
+	// Tickets are the e-tickets the sale bought.
+	Tickets *sale.Tickets `json:"tickets,omitempty"`
 }
 
 type lineJSON struct {
@@ -200,7 +202,7 @@ func toJSON(s *sale.Sale) saleJSON {
 	for _, d := range s.Discounts {
 		out.Discounts = append(out.Discounts, discountJSON{Provider: d.Provider, Label: d.Label, Amount: d.Amount, Order: d.Key, AtTill: d.AtTill})
 	}
-	out.Adjustments = s.Adjustments
+	out.Adjustments, out.Tickets = s.Adjustments, s.Tickets
 	return out
 }
 
