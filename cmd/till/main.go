@@ -34,6 +34,8 @@ Usage:
   till void --receipt N          void a sale's wallet payment
   till refund --receipt N [--amount X]
                                  refund all or part of it
+  till tickets --receipt N [--refund QTY]
+                                 a sale's e-tickets as TicketBao has them; refund some
 
 Flags:
 `
@@ -86,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runReplay(g, rest[1:], stdout, stderr)
 	case rest[0] == "resolve":
 		err = runResolve(g, rest[1:], stdout, stderr)
+	case rest[0] == "tickets":
+		err = runTickets(g, rest[1:], stdout, stderr)
 	case rest[0] == "void" || rest[0] == "refund":
 		err = runAdjust(rest[0], g, rest[1:], stdout, stderr)
 	case rest[0] == "help":

@@ -142,6 +142,15 @@ func redeemer(cfg config.Config) (providers.Redeemer, error) {
 
 // ticketer is the configured e-ticket provider, if any.
 func ticketer(cfg config.Config) (providers.Ticketer, error) {
+	client, err := ticketClient(cfg)
+	if client == nil || err != nil {
+		return nil, err
+	}
+	return client.Ticketer(), nil
+}
+
+// ticketClient is the configured TicketBao client; nil without one.
+func ticketClient(cfg config.Config) (*ticketbao.Client, error) {
 	c := cfg.TicketBao
 	if c.APIKey == "" {
 		return nil, nil
@@ -151,7 +160,7 @@ func ticketer(cfg config.Config) (providers.Ticketer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("providers.ticketbao: %w", err)
 	}
-	return client.Ticketer(), nil
+	return client, nil
 }
 
 // replayable is every provider whose journaled operations the replay

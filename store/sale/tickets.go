@@ -27,6 +27,9 @@ type Tickets struct {
 type Voucher struct {
 	Barcode string `json:"barcode"`
 	URL     string `json:"url,omitempty"`
+	// Status is the provider's word, from its last look: notPickedup,
+	// pickedup, redeemed, refunded or expired.
+	Status string `json:"status,omitempty"`
 }
 
 // ErrTwoTicketProducts: the ticket provider issues one product per sale.
@@ -75,6 +78,15 @@ func (s *Sale) IssueTickets(provider, key string, now time.Time) error {
 func (s *Sale) SettleTickets(key string, issued Tickets) error {
 	if s.Tickets == nil || s.Tickets.Key != key {
 		return errors.New("no e-tickets are being issued under that key")
+	}
+	return s.RecordTickets(issued)
+}
+
+// RecordTickets records the sale's ticket order as its provider last
+// told it.
+func (s *Sale) RecordTickets(issued Tickets) error {
+	if s.Tickets == nil {
+		return errors.New("the sale has no e-tickets")
 	}
 	t := *s.Tickets
 	t.Status, t.Reason = issued.Status, issued.Reason
