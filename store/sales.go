@@ -60,11 +60,13 @@ func (db *DB) DiscardOpenSale() error {
 // numbers have no gaps and a crash never leaves a sale both open and
 // completed. Completing a sale again returns the stored one unchanged. On
 // success s.Number and s.Completed are set to the stored values too.
-func (db *DB) CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error) {
+// Journal changes (operations that follow the sale) are committed with it.
+func (db *DB) CompleteSale(s *sale.Sale, now time.Time, changes ...JournalChange) (*sale.Sale, error) {
 	if s == nil || s.ID == "" {
 		return nil, errors.New("completing the sale: the sale has no ID")
 	}
 	var out *sale.Sale
+	appended := make([]JournalEntry, len(changes))
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		b, err := buckets(tx, bucketMeta, bucketOpen, bucketSales, bucketReceipts)
 		if err != nil {
@@ -87,6 +89,8 @@ func (db *DB) CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error) {
 		}
 
 		if raw := sb.Get(id); raw != nil {
+			// Completed before (a retry after a lost answer): its journal
+			// changes went with it then.
 			out = new(sale.Sale)
 			return decode(bucketSales, id, raw, out)
 		}
@@ -118,6 +122,9 @@ func (db *DB) CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error) {
 		if err := meta.Put(keyLastReceipt, key); err != nil {
 			return err
 		}
+		if err := applyJournal(tx, changes, appended); err != nil {
+			return err
+		}
 		// Return what a later read will see, not the caller's copy.
 		out = new(sale.Sale)
 		return decode(bucketSales, id, v, out)
@@ -125,6 +132,7 @@ func (db *DB) CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error) {
 	if err != nil {
 		return nil, fmt.Errorf("completing sale %s: %w", s.ID, err)
 	}
+	filled(changes, appended)
 	s.Number, s.Completed = out.Number, out.Completed
 	return out, nil
 }

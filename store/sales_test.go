@@ -337,3 +337,25 @@ func TestUpdateSaleRecordsARefundAtomically(t *testing.T) {
 		t.Errorf("missing receipt: %v", err)
 	}
 }
+
+func TestCompleteSaleCommitsItsJournalChanges(t *testing.T) {
+	db := openTemp(t)
+	s := genSale("s1", 1)
+	mustSave(t, db, s)
+	e := JournalEntry{Provider: "ticketbao", Kind: "tickets", Key: "t-1", SaleID: s.ID, Deferrable: true, State: OpQueued, Op: []byte(`{}`)}
+	if _, err := db.CompleteSale(s, time.Now(), JournalChange{Append: &e}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.JournalGet("t-1")
+	if err != nil || got.State != OpQueued || got.SaleID != s.ID {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	// A second completion changes nothing, and appends nothing twice.
+	again := JournalEntry{Provider: "ticketbao", Kind: "tickets", Key: "t-2", SaleID: s.ID, State: OpQueued, Op: []byte(`{}`)}
+	if _, err := db.CompleteSale(s, time.Now(), JournalChange{Append: &again}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.JournalGet("t-2"); err == nil {
+		t.Error("a repeated completion journaled again")
+	}
+}

@@ -20,7 +20,7 @@ func (s *memStore) SaveOpenSaleJournal(sl *sale.Sale, _ ...store.JournalChange) 
 	s.open = sl
 	return true, nil
 }
-func (s *memStore) CompleteSale(sl *sale.Sale, now time.Time) (*sale.Sale, error) {
+func (s *memStore) CompleteSale(sl *sale.Sale, now time.Time, _ ...store.JournalChange) (*sale.Sale, error) {
 	return sl, nil
 }
 func (s *memStore) LastSale() (*sale.Sale, error) { return nil, nil }

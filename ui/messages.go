@@ -6,6 +6,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"till/store"
+	"till/store/money"
 	"till/store/sale"
 )
 
@@ -37,6 +38,12 @@ type OperationMsg struct {
 	Target            string // the payment a void or refund was about
 	Status            string // a providers.Status
 	Reference, Reason string
+	// Code, Amount and Discount are the outcome's: a payment approved
+	// for less after a loyalty discount, or a discount taken to pay at
+	// the till (Code providers.CodePayAtTill), as the screen applies them
+	// when it follows the payment itself.
+	Code             string
+	Amount, Discount money.Amount
 }
 
 // NoticeMsg puts a message from the background on the status line.
@@ -49,8 +56,9 @@ type savedMsg struct {
 }
 
 type completedMsg struct {
-	sale *sale.Sale
-	err  error
+	sale    *sale.Sale
+	err     error
+	journal bool // journal entries were committed with it
 }
 
 type lastSaleMsg struct {
@@ -65,10 +73,10 @@ func saveCmd(st Store, s *sale.Sale, changes []store.JournalChange) tea.Cmd {
 	}
 }
 
-func completeCmd(st Store, s *sale.Sale, now func() time.Time) tea.Cmd {
+func completeCmd(st Store, s *sale.Sale, now func() time.Time, changes []store.JournalChange) tea.Cmd {
 	return func() tea.Msg {
-		done, err := st.CompleteSale(s, now())
-		return completedMsg{sale: done, err: err}
+		done, err := st.CompleteSale(s, now(), changes...)
+		return completedMsg{sale: done, err: err, journal: len(changes) > 0}
 	}
 }
 

@@ -26,7 +26,9 @@ type Store interface {
 	// SaveOpenSaleJournal saves the open sale and commits journal changes
 	// of provider operations with it, in one transaction.
 	SaveOpenSaleJournal(s *sale.Sale, changes ...store.JournalChange) (bool, error)
-	CompleteSale(s *sale.Sale, now time.Time) (*sale.Sale, error)
+	// CompleteSale completes the paid sale and commits journal changes
+	// (operations that follow it) with it.
+	CompleteSale(s *sale.Sale, now time.Time, changes ...store.JournalChange) (*sale.Sale, error)
 	LastSale() (*sale.Sale, error)
 }
 

@@ -75,16 +75,18 @@ func (m *Model) complete() tea.Cmd {
 	if cmd, closing := m.closeAtTill(); closing {
 		return cmd // saved with the sale first; completes when it lands
 	}
-	if cmd, issuing := m.issueTickets(); issuing {
-		return cmd // likewise
-	}
 	done := m.sale.Clone()
 	if err := done.Settle(m.opt.Tax); err != nil {
 		m.setError(err.Error())
 		return nil
 	}
+	changes, err := m.issueTickets(done)
+	if err != nil {
+		m.setError(err.Error())
+		return nil
+	}
 	m.completing = true
-	return completeCmd(m.opt.Store, done, m.opt.Now)
+	return completeCmd(m.opt.Store, done, m.opt.Now, changes)
 }
 
 func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
@@ -92,6 +94,9 @@ func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.setError("Sale paid but not yet recorded: " + sanitize.Text(msg.err.Error()) + " (enter retries)")
 		return nil
+	}
+	if msg.journal && m.opt.JournalChanged != nil {
+		m.opt.JournalChanged()
 	}
 	m.sale, m.shown, m.selected = nil, nil, 0
 	m.receipt = receiptState{sale: msg.sale}

@@ -5,24 +5,24 @@ import (
 
 	"till/providers"
 	"till/store"
+	"till/store/sale"
 )
 
-// issueTickets journals, once the sale is paid, the operation issuing its
-// e-tickets; the replay worker sends it. It reports whether there was
-// one, in which case the sale is saved with it before it completes.
-func (m *Model) issueTickets() (tea.Cmd, bool) {
-	product, qty := m.sale.TicketProduct()
-	if product == "" || m.sale.Tickets != nil || m.opt.Ticketer == nil {
-		return nil, false
+// issueTickets records on the paid sale done that its e-tickets are being
+// issued, and returns the operation doing it, to be journaled with the
+// sale's completion: the replay worker sends it once the sale is
+// completed, so what it brings back finds the sale.
+func (m *Model) issueTickets(done *sale.Sale) ([]store.JournalChange, error) {
+	product, qty := done.TicketProduct()
+	if product == "" || done.Tickets != nil || m.opt.Ticketer == nil {
+		return nil, nil
 	}
-	op := providers.Op{Provider: m.opt.Ticketer.Name(), Kind: providers.KindTickets, Key: m.opt.NewID(), SaleID: m.sale.ID,
+	op := providers.Op{Provider: m.opt.Ticketer.Name(), Kind: providers.KindTickets, Key: m.opt.NewID(), SaleID: done.ID,
 		Tickets: &providers.TicketRequest{Product: product, Qty: qty}, Created: m.opt.Now()}
-	if err := m.sale.IssueTickets(op.Provider, op.Key, op.Created); err != nil {
-		m.setError(err.Error())
-		return nil, true
+	if err := done.IssueTickets(op.Provider, op.Key, op.Created); err != nil {
+		return nil, err
 	}
-	m.journalAppend(op, true, store.OpQueued)
-	return m.changed(), true
+	return []store.JournalChange{journalEntry(op, true, store.OpQueued)}, nil
 }
 
 // ticketsIssued shows a receipt again once the worker has issued its

@@ -379,11 +379,16 @@ func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 // its tender: on disk before the request leaves the till. A sent op is
 // sent by the screen; a queued one is left to the replay worker.
 func (m *Model) journalAppend(op providers.Op, deferrable bool, state store.OpState) {
+	m.journal = append(m.journal, journalEntry(op, deferrable, state))
+}
+
+// journalEntry is op as the journal keeps it.
+func journalEntry(op providers.Op, deferrable bool, state store.OpState) store.JournalChange {
 	raw, _ := json.Marshal(op) // a plain struct: cannot fail
-	m.journal = append(m.journal, store.JournalChange{Append: &store.JournalEntry{
+	return store.JournalChange{Append: &store.JournalEntry{
 		Provider: op.Provider, Kind: string(op.Kind), Key: op.Key, SaleID: op.SaleID,
 		Deferrable: deferrable, State: state, Op: raw, Created: op.Created,
-	}})
+	}}
 }
 
 // journalSettle records an operation's outcome with the sale's next save.
@@ -479,7 +484,8 @@ func (m *Model) walletProgress() string {
 }
 
 // onOperation applies an operation the replay worker settled to the open
-// sale: a payment found by a look-up, or a void that reversed one.
+// sale: a payment found by a look-up, or a void that reversed one. A
+// payment's loyalty discount goes on as when the screen follows it.
 func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 	if m.sale == nil || m.sale.ID != msg.SaleID {
 		return nil
@@ -493,6 +499,14 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		status = map[string]string{string(providers.Approved): sale.TenderApproved,
 			string(providers.Declined): sale.TenderDeclined}[msg.Status]
 		if t, ok := m.tender(key); ok && t.Status == sale.TenderSetAside && status == sale.TenderApproved {
+			// What it took, after a loyalty discount, is what goes back.
+			if msg.Amount > 0 && msg.Amount < t.Amount {
+				if err := m.sale.TakeLess(key, msg.Amount); err != nil {
+					m.setError(err.Error())
+					return nil
+				}
+				t.Amount = msg.Amount
+			}
 			return m.reverse(t)
 		}
 	case providers.KindVoid:
@@ -509,11 +523,22 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 		// A payment the clerk cancelled reads as declined to a look-up
 		// after a crash; the void that reversed it is the truer word.
 		if t.Key == key && (open || status == sale.TenderVoided && t.Status == sale.TenderDeclined) {
+			told, discountErr := false, error(nil)
+			if providers.Kind(msg.Kind) == providers.KindPay {
+				op := providers.Op{Provider: t.Provider, Key: t.Key, Amount: t.Amount}
+				out := providers.Outcome{Status: providers.Status(msg.Status), Code: msg.Code, Amount: msg.Amount, Discount: msg.Discount}
+				told, discountErr = m.loyalty(op, t.Method, status, out)
+			}
 			if err := m.sale.SettleTender(key, status, sanitize.Text(msg.Reference), sanitize.Text(msg.Reason)); err != nil {
 				m.setError(err.Error())
 				return nil
 			}
-			m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), status))
+			switch {
+			case discountErr != nil:
+				m.setError(discountErr.Error())
+			case !told:
+				m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), status))
+			}
 			return m.changed()
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -17,9 +18,12 @@ import (
 	"testing"
 	"time"
 
+	"till/providers"
 	"till/providers/cancan/cancansim"
 	"till/providers/ipass/ipasssim"
+	"till/providers/swip/swipsim"
 	"till/store"
+	"till/store/money"
 	"till/store/sale"
 )
 
@@ -43,12 +47,15 @@ type crashKill struct {
 	want  crashCounts // operations the provider must hold once all settles
 }
 
-// crashCounts are operations in a provider's ledger.
-type crashCounts struct{ pays, voids, refunds int }
+// crashCounts are operations in a provider's ledger. For SWiP, pays are
+// orders created, voids orders cancelled (by the clerk, or by the till at
+// the end of the pay window) or reversed, and confirms orders closed with
+// an amount (paid in the app, or at the till).
+type crashCounts struct{ pays, voids, confirms, refunds int }
 
 type crashScenario struct {
 	name     string
-	provider string // whose ledger the counts are about: "cancan" or "ipass"
+	provider string // whose ledger the counts are about: "cancan", "ipass" or "swip"
 	steps    []crashStep
 	kills    []crashKill
 	// recover brings the till back after the kill; nil restarts the
@@ -66,7 +73,15 @@ const (
 	iPassLost   = "96A1OABQAAFmIVAV8888" // approved, answer dropped: 0006 on the retry
 	crashSlow   = 500                    // ms the simulator holds an answer back
 	inFlightFor = 3000                   // ms an iPASS answer is held, for the kill to land first
+
+	swipKey    = "4" // SWiP's number on the payment screen: after cash, WeChat and iPASS
+	swipQR     = "scan with the SWiP app"
+	swipMember = "member-001" // a loyalty member of the simulator: 10 % off
 )
+
+// slowAnswers is the fault that holds every answer back crashSlow, after
+// the simulator has processed the request.
+var slowAnswers = fmt.Sprintf(`{"slow_ms":%d}`, crashSlow)
 
 var crashScenarios = []crashScenario{
 	{
@@ -78,7 +93,7 @@ var crashScenarios = []crashScenario{
 				r.tm.typeText(payCode[:10])
 			}},
 			{"create-in-flight", func(r *crashRun) {
-				r.fault("cancan", fmt.Sprintf(`{"slow_ms":%d}`, crashSlow))
+				r.fault("cancan", slowAnswers)
 				r.tm.typeText(payCode[10:])
 				r.tm.keys("Enter")
 				r.waitCancan("the sale's create", func(l []cancansim.Transaction) bool { return len(l) == 1 })
@@ -155,7 +170,7 @@ var crashScenarios = []crashScenario{
 				})
 			}},
 			{"void-in-flight", func(r *crashRun) {
-				r.fault("cancan", fmt.Sprintf(`{"slow_ms":%d}`, crashSlow))
+				r.fault("cancan", slowAnswers)
 				r.tm.keys("Escape")
 				r.waitCancan("the void", func(l []cancansim.Transaction) bool { return len(l) == 2 })
 			}},
@@ -186,15 +201,10 @@ var crashScenarios = []crashScenario{
 				r.addItemAndPay("2", "WeChat Pay code:")
 				r.tm.typeText(quickCode)
 				r.tm.keys("Enter")
-				r.tm.waitFor(q("Receipt 000001"))
-				r.tm.keys("Enter")
-				r.tm.waitFor(q("TOTAL TWD 0.00"))
-				r.tm.quit()
-				r.tuiUp = false
+				r.quitAfterReceipt()
 			}},
 			{"refund-in-flight", func(r *crashRun) {
-				r.fault("cancan", fmt.Sprintf(`{"slow_ms":%d}`, crashSlow))
-				r.startCLI("refund", "--receipt", "1", "--amount", "10")
+				r.refundInFlight("cancan")
 				r.waitCancan("the refund", func(l []cancansim.Transaction) bool { return len(l) == 2 })
 			}},
 			{"refund-answered", func(r *crashRun) { r.justAnswered(1) }},
@@ -209,10 +219,7 @@ var crashScenarios = []crashScenario{
 			if len(st.sales) != 1 {
 				r.t.Fatalf("%d completed sales, want 1", len(st.sales))
 			}
-			adj := st.sales[0].Adjustments
-			if len(adj) != 1 || adj[0].Kind != sale.AdjustRefund || adj[0].Status != sale.TenderApproved || adj[0].Amount != 1000 {
-				r.t.Errorf("adjustments = %+v, want one approved refund of 1000", adj)
-			}
+			checkRefunded(r, st, 1000)
 		},
 	},
 	{
@@ -246,6 +253,286 @@ var crashScenarios = []crashScenario{
 		recover: recoverToReview,
 		check:   checkReview,
 	},
+	{
+		// Nobody pays: after the restart the till follows the order again
+		// until its pay window (counted from the payment's creation) ends,
+		// cancels it, and the clerk takes cash.
+		name:     "swip-unpaid",
+		provider: "swip",
+		steps:    []crashStep{{"polling", swipShowQR}},
+		kills:    []crashKill{{after: "polling", want: crashCounts{pays: 1, voids: 1}}},
+		check:    checkPaidWith("cash"),
+	},
+	{
+		// The customer pays in the app (after the restart, where the kill
+		// came first): the sale is paid by SWiP, less its discount.
+		name:     "swip-paid",
+		provider: "swip",
+		steps: []crashStep{
+			{"create-in-flight", func(r *crashRun) {
+				r.fault("swip", slowAnswers)
+				r.addItemAndPay(swipKey, "")
+				r.waitSWiP("the order's create", hasEntry("create"))
+			}},
+			{"polling", func(r *crashRun) {
+				r.tm.waitFor(q(swipQR))
+				r.waitSWiPOrder("a look at the order", swipPolled)
+			}},
+			{"confirm-in-flight", swipPaidConfirming},
+			{"confirm-answered", func(r *crashRun) { r.swipAnswered("confirm") }},
+			{"completed", func(r *crashRun) { r.tm.waitFor(q("Receipt 000001")) }},
+		},
+		kills: []crashKill{
+			{after: "create-in-flight", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "polling", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "confirm-in-flight", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "confirm-answered", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "completed", want: crashCounts{pays: 1, confirms: 1}},
+		},
+		recover: func(r *crashRun) {
+			r.swipCustomerPays()
+			recoverAsClerk(r)
+		},
+		check: checkPaidWith("swip"),
+	},
+	{
+		// As swip-paid, but SWiP is down when the till comes back: the
+		// screen's look-up fails, and the replay worker, not the screen,
+		// finds the payment and settles the sale.
+		name:     "swip-paid-found-by-replay",
+		provider: "swip",
+		steps: []crashStep{
+			{"polling", swipShowQR},
+			{"confirm-in-flight", swipPaidConfirming},
+		},
+		kills: []crashKill{{after: "confirm-in-flight", want: crashCounts{pays: 1, confirms: 1}}},
+		recover: func(r *crashRun) {
+			restartSWiPDown(r)
+			r.fault("swip", "{}")
+			r.tm.waitFor(q("Receipt 000001"))
+			r.finishOpenSale()
+		},
+		check: checkPaidWith("swip"),
+	},
+	{
+		// As swip-paid-found-by-replay, but the clerk sets the unknown
+		// payment aside and takes cash before SWiP is back: the replay
+		// worker finds the payment and reverses it.
+		name:     "swip-set-aside",
+		provider: "swip",
+		steps: []crashStep{
+			{"polling", swipShowQR},
+			{"confirm-in-flight", swipPaidConfirming},
+		},
+		kills: []crashKill{{after: "confirm-in-flight", want: crashCounts{pays: 1, confirms: 1, voids: 1}}},
+		recover: func(r *crashRun) {
+			restartSWiPDown(r)
+			r.tm.keys("F6")
+			r.tm.waitFor(q("Set aside"))
+			r.payExactCash()
+			r.fault("swip", "{}")
+			r.finishOpenSale()
+		},
+		check: func(r *crashRun, st crashState) {
+			checkPaidWith("cash")(r, st)
+			if tn := st.sales[0].Tenders[0]; tn.Provider != "swip" || tn.Status != sale.TenderVoided {
+				r.t.Errorf("the set-aside SWiP payment is %+v, want it voided", tn)
+			}
+			if !hasEntry("reverse")(st.swip) {
+				r.t.Errorf("SWiP holds no reverse: %s", swipSummary(st.swip))
+			}
+		},
+	},
+	{
+		name:     "swip-cancel",
+		provider: "swip",
+		steps: []crashStep{
+			{"polling", swipShowQR},
+			{"cancel-in-flight", func(r *crashRun) {
+				r.fault("swip", slowAnswers)
+				r.tm.keys("Escape")
+				r.waitSWiP("the clerk's cancel", hasEntry("cancel"))
+			}},
+			{"cancel-answered", func(r *crashRun) { r.swipAnswered("cancel") }},
+		},
+		kills: []crashKill{
+			{after: "cancel-in-flight", want: crashCounts{pays: 1, voids: 1}},
+			{after: "cancel-answered", want: crashCounts{pays: 1, voids: 1}},
+		},
+		check: checkPaidWith("cash"),
+	},
+	{
+		// Scenario 2: the customer takes the discount and pays at the
+		// till; the close that reports the cash is queued with the sale
+		// and sent by the replay worker.
+		name:     "swip-at-till",
+		provider: "swip",
+		steps: []crashStep{
+			{"identified", swipIdentified},
+			{"close-in-flight", func(r *crashRun) {
+				r.fault("swip", slowAnswers)
+				r.payExactCash()
+				r.waitSWiP("the close with the cash taken", hasEntry("confirm"))
+			}},
+			{"close-answered", func(r *crashRun) { r.swipAnswered("confirm") }},
+		},
+		kills: []crashKill{
+			{after: "identified", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "close-in-flight", want: crashCounts{pays: 1, confirms: 1}},
+			{after: "close-answered", want: crashCounts{pays: 1, confirms: 1}},
+		},
+		check: checkAtTill,
+	},
+	{
+		// SWiP is down once the cash is taken: the close the replay
+		// worker tries never reaches it, and waits in the journal.
+		name:     "swip-at-till-close-queued",
+		provider: "swip",
+		steps: []crashStep{
+			{"identified", swipIdentified},
+			{"close-not-sent", func(r *crashRun) {
+				r.fault("swip", `{"down":true}`)
+				r.payExactCash()
+			}},
+		},
+		kills: []crashKill{{after: "close-not-sent", want: crashCounts{pays: 1, confirms: 1}}},
+		check: checkAtTill,
+	},
+	{
+		name:     "swip-refund",
+		provider: "swip",
+		steps: []crashStep{
+			{"paid", func(r *crashRun) {
+				swipShowQR(r)
+				r.swipCustomerPays()
+				r.quitAfterReceipt()
+			}},
+			{"refund-in-flight", func(r *crashRun) {
+				r.refundInFlight("swip")
+				r.waitSWiP("the refund", hasEntry("refund"))
+			}},
+			{"refund-answered", func(r *crashRun) { r.swipAnswered("refund") }},
+		},
+		kills: []crashKill{
+			{after: "refund-in-flight", want: crashCounts{pays: 1, confirms: 1, refunds: 1}},
+			{after: "refund-answered", want: crashCounts{pays: 1, confirms: 1, refunds: 1}},
+		},
+		// `till replay` finishes what the killed command left.
+		recover: func(r *crashRun) {},
+		check: func(r *crashRun, st crashState) {
+			checkPaidWith("swip")(r, st)
+			checkRefunded(r, st, 1000)
+		},
+	},
+}
+
+// swipShowQR rings up a tea and pays with SWiP: the till shows the
+// order's QR code and polls the order.
+func swipShowQR(r *crashRun) {
+	r.addItemAndPay(swipKey, swipQR)
+	r.waitSWiPOrder("a look at the order", swipPolled)
+}
+
+func swipPolled(o swipsim.Order) bool { return o.Gets >= 1 }
+
+// swipPaidConfirming has the customer pay in the app, with SWiP's answers
+// held back, until the till's confirming close has reached SWiP.
+func swipPaidConfirming(r *crashRun) {
+	r.fault("swip", slowAnswers)
+	r.swipCustomerPays()
+	r.waitSWiP("the confirming close", hasEntry("confirm"))
+}
+
+// restartSWiPDown restarts the till with SWiP down: the screen's look-up
+// of the payment in flight fails, and leaves its outcome unknown.
+func restartSWiPDown(r *crashRun) {
+	r.fault("swip", `{"down":true}`)
+	r.restart()
+	r.tm.waitFor(q("outcome unknown"))
+}
+
+// swipIdentified has the customer take the discount to pay at the till.
+func swipIdentified(r *crashRun) {
+	swipShowQR(r)
+	r.swipCustomer("identify")
+	r.tm.waitFor(q("due in cash (1)"))
+}
+
+// quitAfterReceipt waits for the first sale's receipt, starts the next
+// sale and quits, so a till command can have the database.
+func (r *crashRun) quitAfterReceipt() {
+	r.tm.waitFor(q("Receipt 000001"))
+	r.tm.keys("Enter")
+	r.tm.waitFor(q("TOTAL TWD 0.00"))
+	r.tm.quit()
+	r.tuiUp = false
+}
+
+// refundInFlight starts `till refund` of 10.00 of the first sale's
+// payment, with the provider's answers held back.
+func (r *crashRun) refundInFlight(provider string) {
+	r.fault(provider, slowAnswers)
+	r.startCLI("refund", "--receipt", "1", "--amount", "10")
+}
+
+// payExactCash takes what is due in cash and waits for the receipt.
+func (r *crashRun) payExactCash() {
+	r.tm.keys("1")
+	r.tm.waitFor(q("Cash tendered:"))
+	r.tm.keys("F5")
+	r.tm.waitFor(q("Receipt 000001"))
+}
+
+// checkPaidWith expects one completed sale whose approved tender is the
+// provider's (or cash), after any the provider did not take.
+func checkPaidWith(want string) func(r *crashRun, st crashState) {
+	return func(r *crashRun, st crashState) {
+		if len(st.sales) != 1 {
+			r.t.Fatalf("%d completed sales, want 1", len(st.sales))
+		}
+		var approved []string
+		for _, tn := range st.sales[0].Tenders {
+			if tn.Status == sale.TenderApproved {
+				approved = append(approved, cmp.Or(tn.Provider, tn.Method))
+			}
+		}
+		if !slices.Equal(approved, []string{want}) {
+			r.t.Errorf("approved tenders %v (%+v), want %s alone", approved, st.sales[0].Tenders, want)
+		}
+	}
+}
+
+// checkAtTill expects the sale paid in cash after SWiP's discount, and
+// the close that reported the cash done.
+func checkAtTill(r *crashRun, st crashState) {
+	checkPaidWith("cash")(r, st)
+	s := st.sales[0]
+	if len(s.Discounts) != 1 || s.Discounts[0].AtTill != s.Total || s.Total == 0 {
+		r.t.Fatalf("discounts %+v of a sale of %d; want SWiP's, paid at the till", s.Discounts, s.Total)
+	}
+	closes := closeOps(st.journal)
+	if len(closes) != 1 || closes[0].State != store.OpDone || opOf(r.t, closes[0]).Target != s.Discounts[0].Order {
+		r.t.Errorf("close operations %s; want one, done, for order %s", journalText(closes), s.Discounts[0].Order)
+	}
+}
+
+// closeOps are the close operations among entries.
+func closeOps(entries []store.JournalEntry) []store.JournalEntry {
+	var closes []store.JournalEntry
+	for _, e := range entries {
+		if e.Kind == string(providers.KindClose) {
+			closes = append(closes, e)
+		}
+	}
+	return closes
+}
+
+// checkRefunded expects one approved refund of amount on the one sale.
+func checkRefunded(r *crashRun, st crashState, amount money.Amount) {
+	adj := st.sales[0].Adjustments
+	if len(adj) != 1 || adj[0].Kind != sale.AdjustRefund || adj[0].Status != sale.TenderApproved || adj[0].Amount != amount {
+		r.t.Errorf("adjustments = %+v, want one approved refund of %d", adj, amount)
+	}
 }
 
 // recoverToReview restarts the till, which must look the iPASS payment up
@@ -309,19 +596,18 @@ func runCrash(t *testing.T, sc crashScenario, k crashKill) {
 	}
 	r.kill()
 	r.killed = k.after
-	r.fault("cancan", "{}")
-	r.fault("ipass", "{}")
+	for _, p := range []string{"cancan", "ipass", "swip"} {
+		r.fault(p, "{}")
+	}
 	// Where the kill landed, read while the database is free: the points
 	// timed on an answer vary from run to run.
-	t.Logf("killed after %s: %s; CANCAN held %s; iPASS held %d payments", k.after, r.landed(),
-		cancanSummary(getLedger[cancansim.Transaction](t, r.sim, "cancan")), len(getLedger[ipasssim.Payment](t, r.sim, "ipass")))
+	t.Logf("killed after %s: %s; CANCAN held %s; iPASS held %d payments; SWiP held %s", k.after, r.landed(),
+		cancanSummary(getLedger[cancansim.Transaction](t, r.sim, "cancan")), len(getLedger[ipasssim.Payment](t, r.sim, "ipass")),
+		swipSummary(getLedger[swipsim.Entry](t, r.sim, "swip")))
 	if sc.recover != nil {
 		sc.recover(r)
 	} else {
-		r.restart()
-		scr := r.tm.waitFor(q("Test Shop"))
-		t.Logf("restarted on: %s", statusLine(scr))
-		r.finishOpenSale()
+		recoverAsClerk(r)
 	}
 	r.settle()
 	st := r.state()
@@ -330,8 +616,18 @@ func runCrash(t *testing.T, sc crashScenario, k crashKill) {
 		sc.check(r, st)
 	}
 	if t.Failed() {
-		t.Logf("state after settling:\nsales %+v\njournal %s\ncancan %+v\nipass %+v", st.sales, journalText(st.journal), st.cancan, st.ipass)
+		t.Logf("state after settling:\nsales %+v\njournal %s\ncancan %+v\nipass %+v\nswip %s\nswip orders %+v",
+			st.sales, journalText(st.journal), st.cancan, st.ipass, swipSummary(st.swip), st.swipOrders)
 	}
+}
+
+// recoverAsClerk restarts the screen and finishes the open sale as a
+// clerk would.
+func recoverAsClerk(r *crashRun) {
+	r.restart()
+	scr := r.tm.waitFor(q("Test Shop"))
+	r.t.Logf("restarted on: %s", statusLine(scr))
+	r.finishOpenSale()
 }
 
 // crashRun is one run of a scenario: a tillsim, a terminal, a database.
@@ -362,7 +658,8 @@ func newCrashRun(t *testing.T) *crashRun {
 }
 
 // crashConfig is the test shop's settings with tillsim's providers, the
-// wallets cut down to one per provider and a quick poll.
+// wallets cut down to one per provider, quick polls and a short SWiP pay
+// window.
 func crashConfig(t *testing.T, snippet string) string {
 	t.Helper()
 	base, err := os.ReadFile(testConfig)
@@ -370,11 +667,13 @@ func crashConfig(t *testing.T, snippet string) string {
 		t.Fatal(err)
 	}
 	wallets := regexp.MustCompile(`(?m)^wallets = .*$`)
-	if !wallets.MatchString(snippet) || !strings.Contains(snippet, "[providers.cancan.gateways]") {
+	if !wallets.MatchString(snippet) || !strings.Contains(snippet, "[providers.cancan.gateways]") ||
+		!strings.Contains(snippet, "[providers.swip]\n") {
 		t.Fatalf("tillsim printed an unexpected configuration:\n%s", snippet)
 	}
-	snippet = wallets.ReplaceAllLiteralString(snippet, `wallets = ["wechat", "ipass"]`)
+	snippet = wallets.ReplaceAllLiteralString(snippet, `wallets = ["wechat", "ipass", "swip"]`)
 	snippet = strings.Replace(snippet, "[providers.cancan.gateways]", "poll_interval = \"100ms\"\n[providers.cancan.gateways]", 1)
+	snippet = strings.Replace(snippet, "[providers.swip]\n", "[providers.swip]\npoll_interval = \"100ms\"\npay_window = \"8s\"\n", 1)
 	return string(base) + "\n" + snippet
 }
 
@@ -391,7 +690,8 @@ func (r *crashRun) restart() {
 	r.tuiUp = true
 }
 
-// addItemAndPay rings up one tea and chooses a wallet by its number.
+// addItemAndPay rings up one tea, chooses a wallet by its number and
+// waits for its prompt, if one is given.
 func (r *crashRun) addItemAndPay(key, prompt string) {
 	r.tm.typeText("4710088410122")
 	r.tm.keys("Enter")
@@ -399,7 +699,9 @@ func (r *crashRun) addItemAndPay(key, prompt string) {
 	r.tm.keys("F12")
 	r.tm.waitFor(q("Choose a tender"))
 	r.tm.typeText(key)
-	r.tm.waitFor(q(prompt))
+	if prompt != "" {
+		r.tm.waitFor(q(prompt))
+	}
 }
 
 // startCLI starts a till command against the run's database; kill ends it.
@@ -450,16 +752,34 @@ func (r *crashRun) kill() {
 }
 
 // justAnswered sleeps until the answer about CANCAN transaction i, held
-// back crashSlow by the simulator, has just reached the till. The
-// simulator shares the clock and stamps when it settled the transaction;
-// the till finishes with an answer a few ms after it arrives, so the kill
-// usually lands in between (the log says where it did).
+// back crashSlow by the simulator, has just reached the till.
 func (r *crashRun) justAnswered(i int) {
 	l := getLedger[cancansim.Transaction](r.t, r.sim, "cancan")
 	if len(l) <= i || l[i].SettledAt.IsZero() {
 		r.t.Fatalf("CANCAN transaction %d has not settled: %+v", i, l)
 	}
-	time.Sleep(time.Until(l[i].SettledAt.Add(crashSlow*time.Millisecond + time.Millisecond)))
+	answeredAt(l[i].SettledAt)
+}
+
+// swipAnswered sleeps until the answer to the request that made SWiP's
+// last ledger entry of kind has just reached the till.
+func (r *crashRun) swipAnswered(kind string) {
+	l := getLedger[swipsim.Entry](r.t, r.sim, "swip")
+	for i := len(l) - 1; i >= 0; i-- {
+		if l[i].Kind == kind {
+			answeredAt(l[i].At)
+			return
+		}
+	}
+	r.t.Fatalf("SWiP holds no %s: %s", kind, swipSummary(l))
+}
+
+// answeredAt sleeps until an answer the simulator made at t, and held
+// back crashSlow, has just reached the till. The simulator shares the
+// clock; the till finishes with an answer a few ms after it arrives, so
+// the kill usually lands in between (the log says where it did).
+func answeredAt(t time.Time) {
+	time.Sleep(time.Until(t.Add(crashSlow*time.Millisecond + time.Millisecond)))
 }
 
 // busy are what the payment screen shows while it waits on a provider or
@@ -532,16 +852,40 @@ func (r *crashRun) runTill(args ...string) string {
 	return string(out)
 }
 
-func (r *crashRun) journal(all bool) []store.JournalEntry {
-	args := []string{"queue", "--json", "--db", r.db}
+func (r *crashRun) journal(all bool) []store.JournalEntry { return journalIn(r.t, r.tm.env, r.db, all) }
+
+// journalIn is `till queue --json`, with settled entries if all.
+func journalIn(t *testing.T, env []string, db string, all bool) []store.JournalEntry {
+	t.Helper()
+	args := []string{"queue", "--json", "--db", db}
 	if all {
 		args = append(args, "--all")
 	}
 	var entries []store.JournalEntry
-	if err := json.Unmarshal([]byte(tillCmd(r.t, r.tm.env, args...)), &entries); err != nil {
-		r.t.Fatalf("queue --json: %v", err)
+	if err := json.Unmarshal([]byte(tillCmd(t, env, args...)), &entries); err != nil {
+		t.Fatalf("queue --json: %v", err)
 	}
 	return entries
+}
+
+// salesIn is `till sales --json`, as the till defines it.
+func salesIn(t *testing.T, env []string, db string) []saleJSON {
+	t.Helper()
+	var sales []saleJSON
+	if err := json.Unmarshal([]byte(tillCmd(t, env, "sales", "--json", "--db", db)), &sales); err != nil {
+		t.Fatalf("sales --json: %v", err)
+	}
+	return sales
+}
+
+// opOf is the operation a journal entry holds.
+func opOf(t *testing.T, e store.JournalEntry) providers.Op {
+	t.Helper()
+	var op providers.Op
+	if err := json.Unmarshal(e.Op, &op); err != nil {
+		t.Fatalf("journal entry %s: %v", e.Key, err)
+	}
+	return op
 }
 
 func journalText(entries []store.JournalEntry) string {
@@ -555,41 +899,83 @@ func journalText(entries []store.JournalEntry) string {
 // fault replaces a simulator's faults through the control API.
 func (r *crashRun) fault(provider, body string) {
 	r.t.Helper()
-	resp, err := http.Post(r.sim+"/_control/"+provider+"/fault", "application/json", strings.NewReader(body))
+	r.control("/_control/"+provider+"/fault", body)
+}
+
+// control posts body to tillsim's control API, which answers 204.
+func (r *crashRun) control(path, body string) {
+	r.t.Helper()
+	resp, err := http.Post(r.sim+path, "application/json", strings.NewReader(body))
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent {
-		r.t.Fatalf("fault %s %s: %s", provider, body, resp.Status)
+		r.t.Fatalf("%s %s: %s", path, body, resp.Status)
 	}
 }
 
+// swipCustomer plays the customer on the one SWiP order: "pay" in the
+// app, or "identify" to take the discount and pay at the till.
+func (r *crashRun) swipCustomer(action string) {
+	r.t.Helper()
+	o := r.swipOrder()
+	r.control("/_control/swip/app/orders/"+o.ID+"/"+action, fmt.Sprintf(`{"customer":%q}`, swipMember))
+}
+
+// swipCustomerPays has the customer pay the one SWiP order in the app,
+// unless it is paid or closed already.
+func (r *crashRun) swipCustomerPays() {
+	r.t.Helper()
+	if o := r.swipOrder(); o.Status == "OPEN" && o.Paid == 0 {
+		r.swipCustomer("pay")
+	}
+}
+
+// swipOrder is the one order SWiP holds.
+func (r *crashRun) swipOrder() swipsim.Order {
+	r.t.Helper()
+	l := getJSON[swipsim.Order](r.t, r.sim+swipOrders)
+	if len(l) != 1 {
+		r.t.Fatalf("SWiP holds %d orders, want 1: %+v", len(l), l)
+	}
+	return l[0]
+}
+
+// swipOrders lists the SWiP simulator's orders.
+const swipOrders = "/_control/swip/app/orders"
+
 func getLedger[T any](t *testing.T, base, provider string) []T {
 	t.Helper()
-	resp, err := http.Get(base + "/_control/" + provider + "/ledger")
+	return getJSON[T](t, base+"/_control/"+provider+"/ledger")
+}
+
+func getJSON[T any](t *testing.T, url string) []T {
+	t.Helper()
+	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	var out []T
 	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("%s ledger: %v", provider, err)
+		t.Fatalf("%s: %v", url, err)
 	}
 	return out
 }
 
-// waitLedger polls a ledger until ok; the kill points hang on it.
-func waitLedger[T any](r *crashRun, provider, what string, ok func([]T) bool) {
+// waitSim polls a list of the simulators' control API until ok; the kill
+// points hang on it.
+func waitSim[T any](r *crashRun, path, what string, ok func([]T) bool) {
 	r.t.Helper()
 	deadline := time.Now().Add(waitTimeout)
 	for {
-		l := getLedger[T](r.t, r.sim, provider)
+		l := getJSON[T](r.t, r.sim+path)
 		if ok(l) {
 			return
 		}
 		if time.Now().After(deadline) {
-			r.t.Fatalf("%s never reached the %s simulator; ledger %+v; screen:\n%s", what, provider, l, r.tm.screen())
+			r.t.Fatalf("%s never reached the simulator (%s holds %+v); screen:\n%s", what, path, l, r.tm.screen())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -597,30 +983,50 @@ func waitLedger[T any](r *crashRun, provider, what string, ok func([]T) bool) {
 
 func (r *crashRun) waitCancan(what string, ok func([]cancansim.Transaction) bool) {
 	r.t.Helper()
-	waitLedger(r, "cancan", what, ok)
+	waitSim(r, "/_control/cancan/ledger", what, ok)
 }
 
 func (r *crashRun) waitIPass(what string, ok func([]ipasssim.Payment) bool) {
 	r.t.Helper()
-	waitLedger(r, "ipass", what, ok)
+	waitSim(r, "/_control/ipass/ledger", what, ok)
+}
+
+func (r *crashRun) waitSWiP(what string, ok func([]swipsim.Entry) bool) {
+	r.t.Helper()
+	waitSim(r, "/_control/swip/ledger", what, ok)
+}
+
+// waitSWiPOrder waits until SWiP holds one order, and ok holds for it.
+func (r *crashRun) waitSWiPOrder(what string, ok func(swipsim.Order) bool) {
+	r.t.Helper()
+	waitSim(r, swipOrders, what, func(l []swipsim.Order) bool { return len(l) == 1 && ok(l[0]) })
+}
+
+// hasEntry is true of a SWiP ledger that holds an entry of kind.
+func hasEntry(kind string) func([]swipsim.Entry) bool {
+	return func(l []swipsim.Entry) bool {
+		return slices.ContainsFunc(l, func(e swipsim.Entry) bool { return e.Kind == kind })
+	}
 }
 
 // crashState is everything the checks compare, read once all settled.
 type crashState struct {
-	sales   []saleJSON
-	journal []store.JournalEntry // every entry, settled ones included
-	cancan  []cancansim.Transaction
-	ipass   []ipasssim.Payment
+	sales      []saleJSON
+	journal    []store.JournalEntry // every entry, settled ones included
+	cancan     []cancansim.Transaction
+	ipass      []ipasssim.Payment
+	swip       []swipsim.Entry
+	swipOrders []swipsim.Order
 }
 
 func (r *crashRun) state() crashState {
 	var st crashState
-	if err := json.Unmarshal([]byte(tillCmd(r.t, r.tm.env, "sales", "--json", "--db", r.db)), &st.sales); err != nil {
-		r.t.Fatalf("sales --json: %v", err)
-	}
+	st.sales = salesIn(r.t, r.tm.env, r.db)
 	st.journal = r.journal(true)
 	st.cancan = getLedger[cancansim.Transaction](r.t, r.sim, "cancan")
 	st.ipass = getLedger[ipasssim.Payment](r.t, r.sim, "ipass")
+	st.swip = getLedger[swipsim.Entry](r.t, r.sim, "swip")
+	st.swipOrders = getJSON[swipsim.Order](r.t, r.sim+swipOrders)
 	return st
 }
 
@@ -628,7 +1034,7 @@ func (r *crashRun) state() crashState {
 // provider once at most and under a key journaled before it was sent;
 // every approved wallet tender is money the provider holds, and every
 // charge the provider holds is a tender the till shows approved or an
-// operation left for a person.
+// operation left for a person. SWiP's own rules are in checkSWiP.
 func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 	t := r.t
 	t.Helper()
@@ -681,6 +1087,7 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 			t.Errorf("iPASS holds payment %s, which the journal does not hold as a payment", p.OrderNumber)
 		}
 	}
+	swipByID := r.swipLedger(st, journaled, &got)
 	if got != k.want {
 		t.Errorf("the %s ledger holds %+v, want %+v", provider, got, k.want)
 	}
@@ -689,10 +1096,12 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 	approved := map[string]bool{}
 	refunds := map[string]sale.Adjustment{}
 	for _, s := range st.sales {
+		providerOf := map[string]string{}
 		for _, tn := range s.Tenders {
 			if tn.Provider == "" {
 				continue
 			}
+			providerOf[tn.Key] = tn.Provider
 			switch tn.Status {
 			case sale.TenderPending, sale.TenderUnknown:
 				t.Errorf("completed sale %d has a %s tender %s", s.Number, tn.Status, tn.Key)
@@ -716,12 +1125,24 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 				if tn.Status == sale.TenderApproved && (!ok || p.Amount != int64(tn.Amount) || tn.Reference != p.TransactionID) {
 					t.Errorf("sale %d: approved tender %+v, but iPASS holds %+v", s.Number, tn, p)
 				}
+			case "swip":
+				o, ok := swipByID[tn.Key]
+				charged = ok && swipTook(o) > 0 && !o.Reversed
+				if tn.Status == sale.TenderApproved && (!charged || swipTook(o) != tn.Amount || tn.Reference != o.ID) {
+					t.Errorf("sale %d: approved tender %+v, but SWiP holds %+v", s.Number, tn, o)
+				}
+				if o.Reversed && tn.Amount != o.Refunded {
+					t.Errorf("sale %d: SWiP took and gave back %d, but the till shows the %s tender for %d", s.Number, o.Refunded, tn.Status, tn.Amount)
+				}
 			}
 			if tn.Status != sale.TenderApproved && charged {
 				t.Errorf("sale %d: tender %s is %s, but the provider kept the money", s.Number, tn.Key, tn.Status)
 			}
 		}
 		for _, a := range s.Adjustments {
+			if providerOf[a.TenderKey] != "cancan" {
+				continue // SWiP's refunds have no id: see checkSWiP
+			}
 			if a.Kind == sale.AdjustRefund {
 				refunds[a.Key] = a
 			}
@@ -751,6 +1172,112 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 			t.Errorf("iPASS charged %s (%d), which is neither approved in a sale nor left for review", p.OrderNumber, p.Amount)
 		}
 	}
+	r.checkSWiP(st, swipByID, approved)
+}
+
+// swipTook is what a SWiP order took through SWiP: nothing until it is
+// closed, and nothing when it was paid at the till.
+func swipTook(o swipsim.Order) money.Amount {
+	if o.Status != "CLOSED" {
+		return 0
+	}
+	return min(o.Paid, o.CloseAmount)
+}
+
+// swipLedger adds SWiP's operations to got and returns its orders by id.
+// Every order is a payment journaled before it was made, at most one a
+// sale, and each was closed once, by the till: one confirm or cancel in
+// the ledger, never left to time out. (The order's Closes counts refused
+// repeats too, which change nothing: a till that closes an order it
+// cannot know was closed, after a crash, is answered "already closed".)
+func (r *crashRun) swipLedger(st crashState, journaled map[string]store.JournalEntry, got *crashCounts) map[string]swipsim.Order {
+	t := r.t
+	t.Helper()
+	closedBy := map[string][]string{}
+	for _, e := range st.swip {
+		switch e.Kind {
+		case "create":
+			got.pays++
+		case "confirm":
+			got.confirms++
+		case "cancel", "reverse":
+			got.voids++
+		case "refund":
+			got.refunds++
+		}
+		if e.Kind == "confirm" || e.Kind == "cancel" || e.Kind == "expire" {
+			closedBy[e.OrderID] = append(closedBy[e.OrderID], e.Kind)
+		}
+	}
+	byID := map[string]swipsim.Order{}
+	perSale := map[string]int{}
+	for _, o := range st.swipOrders {
+		byID[o.ID] = o
+		e, ok := journaled[o.ID]
+		if !ok || e.Provider != "swip" || e.Kind != string(providers.KindPay) {
+			t.Errorf("SWiP holds order %s, which the journal does not hold as a SWiP payment", o.ID)
+		} else if perSale[e.SaleID]++; perSale[e.SaleID] > 1 {
+			t.Errorf("sale %s has %d SWiP orders", e.SaleID, perSale[e.SaleID])
+		}
+		if c := closedBy[o.ID]; o.Status != "CLOSED" || !slices.Equal(c, []string{"confirm"}) && !slices.Equal(c, []string{"cancel"}) {
+			t.Errorf("SWiP order %s is %s, closed by %v after %d close requests: want one confirm or cancel by the till",
+				o.ID, o.Status, c, o.Closes)
+		} else if o.Closes > 1 {
+			t.Logf("SWiP order %s: %d close requests, the first taken, the rest refused", shortKey(o.ID), o.Closes)
+		}
+	}
+	return byID
+}
+
+// checkSWiP holds the till's completed sales against SWiP's orders: a
+// discount is recorded exactly for an order closed with an amount after
+// SWiP gave one, with what the customer paid at the till if they did;
+// and the refunds the till shows approved are the refunds SWiP made.
+// SWiP's refunds have no id: they are compared order by order.
+func (r *crashRun) checkSWiP(st crashState, byID map[string]swipsim.Order, approved map[string]bool) {
+	t := r.t
+	t.Helper()
+	discounted := map[string]bool{}
+	refunded := map[string]money.Amount{}
+	nRefunds := map[string]int{}
+	for _, s := range st.sales {
+		for _, d := range s.Discounts {
+			o, ok := byID[d.Order]
+			atTill := money.Amount(0)
+			if o.Paid == 0 {
+				atTill = o.CloseAmount
+			}
+			if d.Provider != "swip" || !ok || o.CloseAmount == 0 || o.Discount != d.Amount || d.AtTill != atTill || discounted[d.Order] {
+				t.Errorf("sale %d: discount %+v, but SWiP holds %+v", s.Number, d, o)
+			}
+			discounted[d.Order] = true
+		}
+		for _, a := range s.Adjustments {
+			if _, ok := byID[a.TenderKey]; ok && a.Kind == sale.AdjustRefund && a.Status == sale.TenderApproved {
+				refunded[a.TenderKey] += a.Amount
+				nRefunds[a.TenderKey]++
+			}
+		}
+	}
+	refundsAt := map[string]int{}
+	for _, e := range st.swip {
+		if e.Kind == "refund" {
+			refundsAt[e.OrderID]++
+		}
+	}
+	for _, o := range st.swipOrders {
+		took := swipTook(o)
+		if took > 0 && !o.Reversed && !approved[o.ID] {
+			t.Errorf("SWiP took %d for order %s, which no completed sale shows approved", took, o.ID)
+		}
+		if o.CloseAmount > 0 && o.Discount > 0 && !o.Reversed && !discounted[o.ID] {
+			t.Errorf("SWiP gave a discount of %d on order %s, closed with %d, which no sale records", o.Discount, o.ID, o.CloseAmount)
+		}
+		if !o.Reversed && (refunded[o.ID] != o.Refunded || nRefunds[o.ID] != refundsAt[o.ID]) {
+			t.Errorf("the till shows %d refunds of %d approved for order %s; SWiP made %d, of %d",
+				nRefunds[o.ID], refunded[o.ID], o.ID, refundsAt[o.ID], o.Refunded)
+		}
+	}
 }
 
 // landed describes what the dead till left on disk.
@@ -759,17 +1286,21 @@ func (r *crashRun) landed() string {
 	for _, e := range r.journal(true) {
 		parts = append(parts, fmt.Sprintf("%s %s %s", e.Provider, e.Kind, e.State))
 	}
-	var sales []saleJSON
-	if err := json.Unmarshal([]byte(tillCmd(r.t, r.tm.env, "sales", "--json", "--db", r.db)), &sales); err != nil {
-		r.t.Fatalf("sales --json: %v", err)
-	}
-	return fmt.Sprintf("journal [%s], %d completed sales", strings.Join(parts, ", "), len(sales))
+	return fmt.Sprintf("journal [%s], %d completed sales", strings.Join(parts, ", "), len(salesIn(r.t, r.tm.env, r.db)))
 }
 
 func cancanSummary(l []cancansim.Transaction) string {
 	var parts []string
 	for _, tx := range l {
 		parts = append(parts, fmt.Sprintf("%s %s (%d looks)", tx.Type, tx.State, tx.Retrieves))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func swipSummary(l []swipsim.Entry) string {
+	var parts []string
+	for _, e := range l {
+		parts = append(parts, fmt.Sprintf("%s %s %d", e.Kind, shortKey(e.OrderID), e.Amount))
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

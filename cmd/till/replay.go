@@ -15,6 +15,7 @@ import (
 	"till/providers"
 	"till/providers/replay"
 	"till/store"
+	"till/store/money"
 	"till/store/sale"
 	"till/ui"
 )
@@ -31,7 +32,8 @@ func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Pro
 			}
 			wake() // a reversal may have been queued
 			p.Send(ui.OperationMsg{SaleID: e.SaleID, Key: e.Key, Kind: e.Kind, Target: target(e),
-				Status: string(out.Status), Reference: out.Reference, Reason: out.Reason})
+				Status: string(out.Status), Reference: out.Reference, Reason: out.Reason,
+				Code: out.Code, Amount: out.Amount, Discount: out.Discount})
 		},
 		OnStatus: func(st map[string]replay.Status) { p.Send(providerStates(st)) },
 	})
@@ -84,7 +86,7 @@ func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) 
 		return err
 	}
 	var changes []store.JournalChange
-	void, reverse := reversal(s, e, out)
+	void, took, reverse := reversal(s, e, out)
 	if reverse {
 		changes = append(changes, store.JournalChange{Append: &void})
 	}
@@ -93,11 +95,18 @@ func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) 
 		case s.SettleAdjustment(e.Key, status, out.Reference, out.Reason) == nil:
 			return nil
 		case reverse:
+			// What the payment took, after a loyalty discount, is what
+			// goes back.
+			if err := s.TakeLess(e.Key, took); err != nil {
+				return err
+			}
 			return s.SettleTender(e.Key, sale.TenderReversing, out.Reference, "went through after it was set aside: being reversed")
 		case providers.Kind(e.Kind) == providers.KindVoid && out.Status == providers.Approved:
 			return s.SettleTender(target(e), sale.TenderVoided, "", "reversed")
 		case providers.Kind(e.Kind) == providers.KindPay:
 			return s.SettleTender(e.Key, status, out.Reference, out.Reason)
+		case providers.Kind(e.Kind) == providers.KindTickets:
+			return s.SettleTickets(e.Key, issuedTickets(status, out))
 		}
 		return nil
 	}, changes...)
@@ -105,25 +114,30 @@ func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) 
 }
 
 // reversal is the void to queue when a payment the clerk set aside turns
-// out approved: the sale was paid another way, so the money goes back.
-func reversal(s *sale.Sale, e store.JournalEntry, out providers.Outcome) (store.JournalEntry, bool) {
+// out approved: the sale was paid another way, so the money goes back:
+// all it took, which a loyalty discount may have made less than asked.
+func reversal(s *sale.Sale, e store.JournalEntry, out providers.Outcome) (store.JournalEntry, money.Amount, bool) {
 	if providers.Kind(e.Kind) != providers.KindPay || out.Status != providers.Approved {
-		return store.JournalEntry{}, false
+		return store.JournalEntry{}, 0, false
 	}
 	for _, t := range s.Tenders {
 		if t.Key != e.Key || t.Status != sale.TenderSetAside {
 			continue
 		}
+		took := t.Amount
+		if out.Amount > 0 && out.Amount < took {
+			took = out.Amount
+		}
 		op := providers.Op{Provider: t.Provider, Kind: providers.KindVoid, Key: uuid.NewString(), SaleID: s.ID,
-			Wallet: t.Wallet, Amount: t.Amount, Currency: s.Currency, Target: t.Key, Created: time.Now()}
+			Wallet: t.Wallet, Amount: took, Currency: s.Currency, Target: t.Key, Created: time.Now()}
 		raw, err := json.Marshal(op)
 		if err != nil {
-			return store.JournalEntry{}, false
+			return store.JournalEntry{}, 0, false
 		}
 		return store.JournalEntry{Provider: op.Provider, Kind: string(op.Kind), Key: op.Key, SaleID: s.ID,
-			Deferrable: true, State: store.OpQueued, Op: raw, Created: op.Created}, true
+			Deferrable: true, State: store.OpQueued, Op: raw, Created: op.Created}, took, true
 	}
-	return store.JournalEntry{}, false
+	return store.JournalEntry{}, 0, false
 }
 
 // runReplay drains the queue once, for `till replay`.
@@ -144,7 +158,11 @@ func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := replay.New(db, replayable(pay), replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
+	passes, err := redeemer(cfg)
+	if err != nil {
+		return err
+	}
+	w := replay.New(db, replayable(pay, passes), replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
 		if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
 			fmt.Fprintf(stderr, "operation %s settled but its sale was not updated: %v\n", e.Key, err)
 		}

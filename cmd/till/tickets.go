@@ -87,3 +87,15 @@ func runTickets(g globals, args []string, stdout, stderr io.Writer) error {
 	_, err = db.UpdateSale(receipt, func(s *sale.Sale) error { return s.RecordTickets(issued) })
 	return err
 }
+
+// issuedTickets is a tickets op's outcome as the sale keeps it.
+func issuedTickets(status string, out providers.Outcome) sale.Tickets {
+	t := sale.Tickets{Status: status, Reason: sanitize.Text(out.Reason)}
+	if o := out.Tickets; o != nil {
+		t.Order, t.URL, t.Passcode = o.Order, o.URL, o.Passcode
+		for _, v := range o.Vouchers {
+			t.Vouchers = append(t.Vouchers, sale.Voucher{Barcode: v.Barcode, URL: v.URL, Status: v.Status})
+		}
+	}
+	return t
+}
