@@ -47,6 +47,9 @@ type Op struct {
 	PaymentCode string `json:"payment_code,omitempty"`
 	// Target is the Key of the payment a void, refund or lookup is about.
 	Target string `json:"target,omitempty"`
+	// TargetKind is the kind of the operation a lookup is about, for
+	// providers whose answer depends on it.
+	TargetKind Kind `json:"target_kind,omitempty"`
 	// OrderNumber is the merchant order number where a provider wants one
 	// (iPASS order_number); retries reuse it.
 	OrderNumber string `json:"order_number,omitempty"`

@@ -271,7 +271,7 @@ func (m *Model) onWalletPending(msg walletPendingMsg) tea.Cmd {
 // resolve looks an operation up, following it if it is still pending.
 func resolve(ctx context.Context, p providers.Payments, op providers.Op, last providers.Outcome) providers.Outcome {
 	lookup := op
-	lookup.Kind, lookup.Target = providers.KindLookup, op.Key
+	lookup.Kind, lookup.Target, lookup.TargetKind = providers.KindLookup, op.Key, op.Kind
 	out := p.Lookup(ctx, lookup)
 	if out.Status == providers.Pending {
 		out = p.Follow(ctx, op)

@@ -109,7 +109,7 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	out := providers.Do(ctx, p, op)
 	if out.Status == providers.Unknown || out.Status == providers.Pending {
 		lookup := op
-		lookup.Kind, lookup.Target = providers.KindLookup, op.Key
+		lookup.Kind, lookup.Target, lookup.TargetKind = providers.KindLookup, op.Key, op.Kind
 		if again := p.Lookup(ctx, lookup); again.Settled() {
 			out = again
 		}

@@ -125,7 +125,7 @@ func (w *Worker) call(ctx context.Context, p *prov, op providers.Op) providers.O
 // reconcile looks up op and, if it is a payment still pending, follows it.
 func (w *Worker) reconcile(ctx context.Context, p *prov, op providers.Op) providers.Outcome {
 	q := providers.Op{
-		Provider: op.Provider, Kind: providers.KindLookup, Target: op.Key, SaleID: op.SaleID,
+		Provider: op.Provider, Kind: providers.KindLookup, Target: op.Key, TargetKind: op.Kind, SaleID: op.SaleID,
 		Wallet: op.Wallet, Currency: op.Currency, Created: w.opt.Now(),
 	}
 	out := w.call(ctx, p, q)

@@ -226,11 +226,12 @@ func (j *fakeJournal) get(key string) store.JournalEntry {
 const kindFollow providers.Kind = "follow"
 
 type call struct {
-	Kind   providers.Kind
-	Key    string
-	Target string
-	At     time.Time
-	Out    providers.Outcome
+	Kind       providers.Kind
+	Key        string
+	Target     string
+	TargetKind providers.Kind
+	At         time.Time
+	Out        providers.Outcome
 }
 
 // fakePay is a provider whose answers a test scripts. answer gets the
@@ -246,7 +247,7 @@ type fakePay struct {
 func (f *fakePay) do(kind providers.Kind, op providers.Op) providers.Outcome {
 	f.mu.Lock()
 	n := len(f.calls)
-	f.calls = append(f.calls, call{Kind: kind, Key: op.Key, Target: op.Target, At: f.clock.Now()})
+	f.calls = append(f.calls, call{Kind: kind, Key: op.Key, Target: op.Target, TargetKind: op.TargetKind, At: f.clock.Now()})
 	answer := f.answer
 	f.mu.Unlock()
 	out := providers.Outcome{Status: providers.Approved, Reference: "ref-" + op.Key}

@@ -158,7 +158,7 @@ func TestUnknownAndLeftovers(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("cc calls\n%q\nwant\n%q", got, want)
 	}
-	if calls := ip.log(); len(calls) != 1 || calls[0].Kind != providers.KindLookup || calls[0].Target != "ipass-lost" {
+	if calls := ip.log(); len(calls) != 1 || calls[0].Kind != providers.KindLookup || calls[0].Target != "ipass-lost" || calls[0].TargetKind != providers.KindPay {
 		t.Errorf("ip calls %+v, want one look-up", calls)
 	}
 	if e := j.get("ipass-lost"); e.State != store.OpReview || e.LastError != noLookup {
@@ -536,7 +536,7 @@ func TestPendingThenLookedUp(t *testing.T) {
 	h.waitSettled(1)
 	h.stop()
 	calls := cc.log()
-	if len(calls) != 2 || calls[0].Kind != providers.KindRefund || calls[1].Kind != providers.KindLookup || calls[1].Target != "r1" {
+	if len(calls) != 2 || calls[0].Kind != providers.KindRefund || calls[1].Kind != providers.KindLookup || calls[1].Target != "r1" || calls[1].TargetKind != providers.KindRefund {
 		t.Fatalf("calls %+v, want the refund then a look-up of it", calls)
 	}
 	if d := calls[1].At.Sub(calls[0].At); d != time.Second {

@@ -187,7 +187,7 @@ func (p *Payments) Follow(ctx context.Context, op providers.Op) providers.Outcom
 		} else {
 			var e *Error
 			if errors.As(err, &e) && isNotFound(e) {
-				return p.notFound(e, op.Key)
+				return p.notFound(e, op.Key, providers.KindPay)
 			}
 			if errors.As(err, &e) && e.Status == 0 {
 				return p.lookupFailed(err, op.Key)
@@ -426,7 +426,7 @@ func (p *Payments) Lookup(ctx context.Context, op providers.Op) providers.Outcom
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && isNotFound(e) {
-			return p.notFound(e, op.Target)
+			return p.notFound(e, op.Target, op.TargetKind)
 		}
 		return p.lookupFailed(err, op.Target)
 	}
@@ -436,13 +436,13 @@ func (p *Payments) Lookup(ctx context.Context, op providers.Op) providers.Outcom
 	return p.closed(o, "")
 }
 
-// notFound is SWiP's 404 for id. For a payment this Client created, it
-// means the create never arrived (SWiP stores an order before answering
-// its create). Any other id may be a void or refund sent before a restart,
-// which SWiP knows by no id: a person must check.
-func (p *Payments) notFound(e *Error, id string) providers.Outcome {
+// notFound is SWiP's 404 for id. For a payment (kind, or what this
+// Client sent under id), it means the create never arrived: SWiP stores an
+// order before answering its create. Any other id may be a void or refund
+// sent before a restart, which SWiP knows by no id: a person must check.
+func (p *Payments) notFound(e *Error, id string, kind providers.Kind) providers.Outcome {
 	detail := p.c.clean("HTTP 404: "+e.Description, maxText)
-	if s, ok := p.c.recall(id); ok && s.kind == providers.KindPay {
+	if s, ok := p.c.recall(id); kind == providers.KindPay || ok && s.kind == providers.KindPay {
 		return providers.Outcome{Status: providers.Declined, Code: e.Code, Reason: reasonNeverArrived, Detail: detail}
 	}
 	return providers.Outcome{Status: providers.Unknown, Code: e.Code, Reason: reasonNoSuchOrder, Detail: detail}

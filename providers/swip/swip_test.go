@@ -644,6 +644,13 @@ func TestACreateThatNeverArrived(t *testing.T) {
 	if other.Status != providers.Unknown || other.Reason != reasonNoSuchOrder || other.Retryable {
 		t.Errorf("%+v", other)
 	}
+	// After a restart the client remembers nothing; the journal says the
+	// looked-up op was a payment, so a 404 still means it never arrived.
+	fresh := e.op(providers.KindLookup, uuid.NewString(), 0)
+	fresh.TargetKind = providers.KindPay
+	if out := e.pay.Lookup(context.Background(), fresh); out.Status != providers.Declined || out.Reason != reasonNeverArrived {
+		t.Errorf("after a restart: %+v", out)
+	}
 	e.Before(nil)
 	expect(t, e.Pay(op), providers.Pending) // the same key, now it arrives
 	if n := len(e.sim.Orders()); n != 1 {
