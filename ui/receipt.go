@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"till/store/receipt"
 	"till/store/sale"
@@ -18,6 +20,7 @@ const receiptWidth = 42
 type receiptState struct {
 	sale    *sale.Sale
 	reprint bool
+	top     int // first receipt line shown, when it is taller than the screen
 }
 
 func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
@@ -39,8 +42,14 @@ func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
 
 func (m *Model) updateReceipt(msg tea.Msg) tea.Cmd {
 	press, ok := msg.(tea.KeyPressMsg)
-	if ok && (key.Matches(press, m.keys.NextSale) || key.Matches(press, m.keys.Back)) {
+	switch {
+	case !ok:
+	case key.Matches(press, m.keys.NextSale) || key.Matches(press, m.keys.Back):
 		return m.leaveReceipt()
+	case key.Matches(press, m.keys.ListUp):
+		m.receipt.top = max(m.receipt.top-1, 0)
+	case key.Matches(press, m.keys.ListDown):
+		m.receipt.top = min(m.receipt.top+1, max(len(m.receiptLines())-m.receiptRoom()+1, 0))
 	}
 	return nil
 }
@@ -54,14 +63,8 @@ func (m *Model) leaveReceipt() tea.Cmd {
 	return m.input.Focus()
 }
 
-func (m *Model) viewReceipt() string {
-	s := m.styles
-	var b strings.Builder
-	title := "Receipt"
-	if m.receipt.reprint {
-		title = "Receipt (copy)"
-	}
-	b.WriteString(m.header(title) + "\n")
+// receiptLines is the receipt on screen as text.
+func (m *Model) receiptLines() []string {
 	lines, err := receipt.Lines(m.receipt.sale, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID},
 		m.opt.Currency, m.opt.Tax, receiptWidth)
 	if err != nil {
@@ -70,9 +73,32 @@ func (m *Model) viewReceipt() string {
 	if m.receipt.reprint {
 		lines = append([]string{strings.Repeat(" ", (receiptWidth-4)/2) + "COPY"}, lines...)
 	}
-	room := max(m.height-4, 3)
+	return lines
+}
+
+// receiptRoom is how many receipt lines fit in the window.
+func (m *Model) receiptRoom() int { return max(m.height-4, 3) }
+
+func (m *Model) viewReceipt() string {
+	s := m.styles
+	var b strings.Builder
+	title := "Receipt"
+	if m.receipt.reprint {
+		title = "Receipt (copy)"
+	}
+	b.WriteString(m.header(title) + "\n")
+	lines, room := m.receiptLines(), m.receiptRoom()
+	keys := []key.Binding{m.keys.NextSale, m.keys.Quit}
+	if m.receipt.reprint {
+		keys[0] = m.keys.Back
+	}
 	if len(lines) > room {
-		lines = append(lines[:room-1], "…")
+		// Too tall: a window onto it, moved with the arrows.
+		top := min(m.receipt.top, len(lines)-room+1)
+		shown := append([]string(nil), lines[top:top+room-1]...)
+		more := fmt.Sprintf("↑↓ %d more lines", len(lines)-len(shown))
+		lines = append(shown, strings.Repeat(" ", max((receiptWidth-ansi.StringWidth(more))/2, 0))+more)
+		keys = append([]key.Binding{m.keys.ListUp}, keys...)
 	}
 	box := s.Receipt.Render(strings.Join(lines, "\n"))
 	side := ""
@@ -81,9 +107,5 @@ func (m *Model) viewReceipt() string {
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, box, "    ", side)
 	b.WriteString(body + "\n")
-	next := m.keys.NextSale
-	if m.receipt.reprint {
-		next = m.keys.Back
-	}
-	return m.frame(b.String(), []key.Binding{next, m.keys.Quit})
+	return m.frame(b.String(), keys)
 }

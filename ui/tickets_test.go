@@ -60,6 +60,13 @@ func TestPaidTicketsAreIssuedThroughTheJournal(t *testing.T) {
 	if h.m.receipt.reprint {
 		t.Error("the receipt shown again reads as a reprint")
 	}
+	// On a short screen the receipt scrolls to its end.
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 16})
+	h.wantScreen("more lines")
+	for range 40 {
+		h.key(tea.KeyDown)
+	}
+	h.wantScreen("Thank you", "2. "+out.Tickets.Vouchers[1].Barcode)
 }
 
 func TestTicketsNeedATicketProvider(t *testing.T) {

@@ -94,7 +94,11 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	add(rule)
 	if s.Tickets != nil {
 		for _, l := range tickets(s.Tickets) {
-			add(fit(l, width))
+			// Addresses and barcodes are wrapped, not cut: a customer
+			// types or scans them off the paper.
+			for _, part := range wrap(l, width) {
+				add(part)
+			}
 		}
 		add(rule)
 	}
@@ -180,6 +184,20 @@ func spread(left, right string, width int) string {
 	}
 	left = fit(left, room)
 	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-ansi.StringWidth(right)) + right
+}
+
+// wrap breaks s into lines of width columns, continuation lines indented.
+func wrap(s string, width int) []string {
+	out := []string{ansi.Truncate(s, width, "")}
+	for rest := ansi.Cut(s, width, ansi.StringWidth(s)); rest != ""; {
+		line := ansi.Truncate(rest, width-3, "")
+		if line == "" {
+			break // a character wider than the room: leave it out
+		}
+		out = append(out, "   "+line)
+		rest = ansi.Cut(rest, ansi.StringWidth(line), ansi.StringWidth(rest))
+	}
+	return out
 }
 
 func center(s string, width int) string {

@@ -145,3 +145,23 @@ func TestTicketsArePrintedOrPromised(t *testing.T) {
 		t.Error("an escape sequence from a voucher reached the receipt")
 	}
 }
+
+func TestLongVoucherAddressesWrap(t *testing.T) {
+	url := "https://pass2u.example/v/000001001?token=" + strings.Repeat("abcdef", 12)
+	got := wrap(url, 42)
+	joined := got[0]
+	for i, l := range got {
+		if ansi.StringWidth(l) > 42 {
+			t.Errorf("line %d is %d wide", i, ansi.StringWidth(l))
+		}
+		if i > 0 {
+			joined += strings.TrimPrefix(l, "   ")
+		}
+	}
+	if joined != url || len(got) < 3 {
+		t.Errorf("%q", got)
+	}
+	if got := wrap("short", 42); len(got) != 1 || got[0] != "short" {
+		t.Errorf("%q", got)
+	}
+}
