@@ -35,6 +35,8 @@ type KeyMap struct {
 	Refresh  key.Binding
 	// Coupon redeems a customer's pass.
 	Coupon key.Binding
+	// TicketEmail takes the address the e-tickets are mailed to.
+	TicketEmail key.Binding
 	// Quote asks a loyalty provider for the discount every customer gets.
 	Quote key.Binding
 	// DemoPay and DemoAtTill play the customer in demo mode.
@@ -46,35 +48,36 @@ type KeyMap struct {
 // so that typed and scanned codes never collide with a command.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Add:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
-		Up:         key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
-		Down:       key.NewBinding(key.WithKeys("down")),
-		ListUp:     key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
-		ListDown:   key.NewBinding(key.WithKeys("down")),
-		Coupon:     key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
-		Qty:        key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),
-		Void:       key.NewBinding(key.WithKeys("f4", "delete"), key.WithHelp("F4", "void")),
-		Search:     key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "search")),
-		Reprint:    key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "reprint")),
-		Pay:        key.NewBinding(key.WithKeys("f12"), key.WithHelp("F12", "pay")),
-		Clear:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		Quit:       key.NewBinding(key.WithKeys("ctrl+c", "ctrl+q"), key.WithHelp("ctrl+q", "quit")),
-		Back:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Pick:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add item")),
-		Cash:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "cash")),
-		Exact:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "exact cash")),
-		Take:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take cash")),
-		Apply:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
-		Cancel:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		NextSale:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
-		Lookup:     key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "look up payment")),
-		Journal:    key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "journal")),
-		SetAside:   key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "set aside, take another tender")),
-		RetryNow:   key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "retry now")),
-		Refresh:    key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "refresh")),
-		Quote:      key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "loyalty")),
-		DemoPay:    key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "demo: customer pays")),
-		DemoAtTill: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "demo: pays at till")),
-		Tenders:    key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),
+		Add:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add")),
+		Up:          key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
+		Down:        key.NewBinding(key.WithKeys("down")),
+		ListUp:      key.NewBinding(key.WithKeys("up"), key.WithHelp("↑/↓", "select")),
+		ListDown:    key.NewBinding(key.WithKeys("down")),
+		Coupon:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
+		TicketEmail: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "e-mail tickets")),
+		Qty:         key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),
+		Void:        key.NewBinding(key.WithKeys("f4", "delete"), key.WithHelp("F4", "void")),
+		Search:      key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "search")),
+		Reprint:     key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "reprint")),
+		Pay:         key.NewBinding(key.WithKeys("f12"), key.WithHelp("F12", "pay")),
+		Clear:       key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		Quit:        key.NewBinding(key.WithKeys("ctrl+c", "ctrl+q"), key.WithHelp("ctrl+q", "quit")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Pick:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "add item")),
+		Cash:        key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "cash")),
+		Exact:       key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "exact cash")),
+		Take:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "take cash")),
+		Apply:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		NextSale:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next sale")),
+		Lookup:      key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "look up payment")),
+		Journal:     key.NewBinding(key.WithKeys("f9"), key.WithHelp("F9", "journal")),
+		SetAside:    key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "set aside, take another tender")),
+		RetryNow:    key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "retry now")),
+		Refresh:     key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "refresh")),
+		Quote:       key.NewBinding(key.WithKeys("f6"), key.WithHelp("F6", "loyalty")),
+		DemoPay:     key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "demo: customer pays")),
+		DemoAtTill:  key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "demo: pays at till")),
+		Tenders:     key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "tender")),
 	}
 }

@@ -18,10 +18,11 @@ import (
 type payMode int
 
 const (
-	payChoose     payMode = iota // pick a tender by its number key, or scan a wallet code
-	payCash                      // type the cash handed over
-	payWalletCode                // scan or type the customer's payment code
-	payWalletBusy                // a wallet payment is in flight
+	payChoose      payMode = iota // pick a tender by its number key, or scan a wallet code
+	payCash                       // type the cash handed over
+	payWalletCode                 // scan or type the customer's payment code
+	payWalletBusy                 // a wallet payment is in flight
+	payTicketEmail                // type the customer's e-mail for their e-tickets
 )
 
 type paymentState struct {
@@ -71,8 +72,11 @@ func (m *Model) updatePayment(msg tea.Msg) tea.Cmd {
 			return m.takeCash(m.opt.Currency.Plain(t.Due))
 		case key.Matches(press, m.keys.Take):
 			typed := strings.TrimSpace(m.payment.input.Value())
-			if m.payment.mode == payWalletCode {
+			switch m.payment.mode {
+			case payWalletCode:
 				return m.walletCode(typed)
+			case payTicketEmail:
+				return m.ticketEmail(typed)
 			}
 			return m.takeCash(typed)
 		}
@@ -95,6 +99,16 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(press, m.keys.SetAside):
 		return m.setAside()
+	case key.Matches(press, m.keys.TicketEmail):
+		if p, _ := m.sale.TicketProduct(); p == "" {
+			m.setError("No e-tickets on this sale")
+			return nil
+		}
+		m.payment.mode = payTicketEmail
+		m.payment.input.Prompt = "E-mail for the e-tickets: "
+		m.payment.input.Placeholder = "name@example.com, or empty for none"
+		m.payment.input.SetValue(m.sale.TicketEmail)
+		return m.payment.input.Focus()
 	}
 	if m.sale != nil && m.sale.Unsettled() != nil {
 		m.setError("A payment's outcome is unknown: look it up (F7) before taking another")
@@ -205,7 +219,7 @@ func (m *Model) viewPayment() string {
 	case m.payment.mode == payCash:
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
 		keys = []key.Binding{m.keys.Take, m.keys.Exact, m.keys.Back}
-	case m.payment.mode == payWalletCode:
+	case m.payment.mode == payWalletCode || m.payment.mode == payTicketEmail:
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 	case m.sale != nil && m.sale.Unsettled() != nil:
@@ -218,6 +232,12 @@ func (m *Model) viewPayment() string {
 		}
 		b.WriteString(s.Dim.Render(hint) + "\n")
 		keys = []key.Binding{m.keys.Tenders, m.keys.Back, m.keys.Quit}
+		if m.hasTickets() {
+			if m.shown.TicketEmail != "" {
+				b.WriteString(s.Dim.Render("  E-tickets go to "+sanitize.Text(m.shown.TicketEmail)) + "\n")
+			}
+			keys = append(keys[:1], append([]key.Binding{m.keys.TicketEmail}, keys[1:]...)...)
+		}
 	}
 	return m.frame(b.String(), keys)
 }

@@ -6,6 +6,7 @@ import (
 	"till/providers"
 	"till/store"
 	"till/store/sale"
+	"till/store/sanitize"
 )
 
 // issueTickets records on the paid sale done that its e-tickets are being
@@ -18,11 +19,37 @@ func (m *Model) issueTickets(done *sale.Sale) ([]store.JournalChange, error) {
 		return nil, nil
 	}
 	op := providers.Op{Provider: m.opt.Ticketer.Name(), Kind: providers.KindTickets, Key: m.opt.NewID(), SaleID: done.ID,
-		Tickets: &providers.TicketRequest{Product: product, Qty: qty}, Created: m.opt.Now()}
+		Tickets: &providers.TicketRequest{Product: product, Qty: qty, Email: done.TicketEmail}, Created: m.opt.Now()}
 	if err := done.IssueTickets(op.Provider, op.Key, op.Created); err != nil {
 		return nil, err
 	}
 	return []store.JournalChange{journalEntry(op, true, store.OpQueued)}, nil
+}
+
+// hasTickets reports e-tickets on the shown sale.
+func (m *Model) hasTickets() bool {
+	if m.shown == nil {
+		return false
+	}
+	p, _ := m.shown.TicketProduct()
+	return p != ""
+}
+
+// ticketEmail takes the customer's address for their e-tickets.
+func (m *Model) ticketEmail(addr string) tea.Cmd {
+	if err := m.sale.SetTicketEmail(addr); err != nil {
+		m.setError(err.Error())
+		return nil
+	}
+	m.payment.mode = payChoose
+	m.payment.input.Reset()
+	m.payment.input.Blur()
+	if addr == "" {
+		m.setInfo("The e-tickets are not e-mailed")
+	} else {
+		m.setSuccess("The e-tickets go to " + sanitize.Text(addr) + " as well")
+	}
+	return m.changed()
 }
 
 // ticketsIssued shows a receipt again once the worker has issued its

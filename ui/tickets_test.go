@@ -32,6 +32,14 @@ func TestPaidTicketsAreIssuedThroughTheJournal(t *testing.T) {
 	h.typeText("2*MUSEUM")
 	h.enter()
 	h.key(tea.KeyF12)
+	h.key(tea.KeyF3)
+	h.typeText("not an address")
+	h.enter()
+	h.wantScreen("that is not an e-mail address")
+	h.m.payment.input.Reset()
+	h.typeText("kan@example.com")
+	h.enter()
+	h.wantScreen("E-tickets go to kan@example.com")
 	h.typeText("1")
 	h.key(tea.KeyF5)
 	h.wantScreen("Receipt 000001", "E-TICKETS x2", "Being issued")
@@ -48,6 +56,9 @@ func TestPaidTicketsAreIssuedThroughTheJournal(t *testing.T) {
 	out := providers.Do(t.Context(), h.m.opt.Ticketer, decodeOp(t, e.Op))
 	if out.Status != providers.Approved || len(out.Tickets.Vouchers) != 2 {
 		t.Fatalf("%+v", out)
+	}
+	if o, ok := sim.OrderFor(s.ID); !ok || o.MailTo != "kan@example.com" {
+		t.Errorf("order %+v", o)
 	}
 	if _, err := h.db.UpdateSale(1, func(s *sale.Sale) error {
 		return s.SettleTickets(e.Key, sale.Tickets{Status: sale.TenderApproved, Order: out.Tickets.Order,

@@ -104,8 +104,10 @@ type Sale struct {
 	Discounts []Discount `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of its payments after completion.
 	Adjustments []Adjustment `json:"adjustments,omitempty"`
-	// Tickets are the e-tickets it bought, once being issued.
-	Tickets *Tickets `json:"tickets,omitempty"`
+	// Tickets are the e-tickets it bought, once being issued, and
+	// TicketEmail where the customer wants them sent.
+	Tickets     *Tickets `json:"tickets,omitempty"`
+	TicketEmail string   `json:"ticket_email,omitempty"`
 }
 
 // New starts an empty sale.

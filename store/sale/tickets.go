@@ -2,6 +2,7 @@ package sale
 
 import (
 	"errors"
+	"net/mail"
 	"time"
 )
 
@@ -30,6 +31,20 @@ type Voucher struct {
 	// Status is the provider's word, from its last look: notPickedup,
 	// pickedup, redeemed, refunded or expired.
 	Status string `json:"status,omitempty"`
+}
+
+// SetTicketEmail records the customer's e-mail address, to which the
+// ticket provider sends the order; "" clears it.
+func (s *Sale) SetTicketEmail(addr string) error {
+	if addr != "" {
+		a, err := mail.ParseAddress(addr)
+		if err != nil || a.Name != "" || a.Address != addr || len(addr) > 254 {
+			return errors.New("that is not an e-mail address: type it like name@example.com")
+		}
+	}
+	s.TicketEmail = addr
+	s.Rev++
+	return nil
 }
 
 // ErrTwoTicketProducts: the ticket provider issues one product per sale.

@@ -46,3 +46,15 @@ func TestASaleWithoutTicketsIssuesNone(t *testing.T) {
 		t.Error("tickets for a sale without any")
 	}
 }
+
+func TestTicketEmailMustBeAnAddress(t *testing.T) {
+	s := New("s1", "TWD", now)
+	for _, bad := range []string{"kan", "Kan <kan@example.com>", "kan@example.com\r\nBcc: x@y.z", "a@" + string(make([]byte, 260))} {
+		if err := s.SetTicketEmail(bad); err == nil {
+			t.Errorf("%q taken", bad)
+		}
+	}
+	if err := s.SetTicketEmail("kan@example.com"); err != nil || s.TicketEmail != "kan@example.com" {
+		t.Errorf("%v %q", err, s.TicketEmail)
+	}
+}
