@@ -151,9 +151,9 @@ func (m *Model) demoCustomer(atTill bool) tea.Cmd {
 	if m.opt.DemoCustomer == nil || m.wallet.showCode == "" {
 		return nil
 	}
-	provider, ref := m.wallet.op.Provider, m.wallet.op.Key
+	customer, provider, ref := m.opt.DemoCustomer, m.wallet.op.Provider, m.wallet.op.Key
 	return func() tea.Msg {
-		if err := m.opt.DemoCustomer(provider, ref, atTill); err != nil {
+		if err := customer(provider, ref, atTill); err != nil {
 			return NoticeMsg{Err: "Demo customer: " + err.Error()}
 		}
 		return NoticeMsg{Info: "Demo customer answered; waiting for SWiP…"}
