@@ -38,6 +38,9 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 			m.wallet = walletState{}
 			m.payment.mode = payChoose
 		}
+		if m.redeem.op != nil && !m.redeem.sent {
+			m.redeem.op = nil // likewise its coupon line
+		}
 		return nil
 	}
 	if msg.journal && m.opt.JournalChanged != nil {

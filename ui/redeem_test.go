@@ -126,3 +126,20 @@ func TestPaymentWaitsForAPassInFlight(t *testing.T) {
 	h.key(tea.KeyF12)
 	h.wantScreen("A pass is still being redeemed")
 }
+
+func TestAPassWhoseLineWasNotSavedIsNotWaitedFor(t *testing.T) {
+	h, sim := passHarness(t, "1248/381")
+	fs := &failingStore{Store: h.db}
+	h.m.opt.Store = fs
+	fs.fail = true
+	h.key(tea.KeyF5)
+	h.scan("P2U-OK-1")
+	h.wantScreen("Not saved, last change undone")
+	if len(sim.Ledger()) != 0 {
+		t.Fatal("a pass whose line was not saved was sent")
+	}
+	fs.fail = false
+	h.key(tea.KeyF5)
+	h.scan("P2U-OK-2")
+	h.wantScreen("10% off: pass redeemed")
+}

@@ -21,7 +21,11 @@ import (
 	"till/providers"
 	"till/providers/cancan/cancansim"
 	"till/providers/ipass/ipasssim"
+	"till/providers/pass2u/pass2usim"
+	"till/providers/sims"
 	"till/providers/swip/swipsim"
+	"till/providers/ticketbao"
+	"till/providers/ticketbao/ticketbaosim"
 	"till/store"
 	"till/store/money"
 	"till/store/sale"
@@ -50,12 +54,13 @@ type crashKill struct {
 // crashCounts are operations in a provider's ledger. For SWiP, pays are
 // orders created, voids orders cancelled (by the clerk, or by the till at
 // the end of the pay window) or reversed, and confirms orders closed with
-// an amount (paid in the app, or at the till).
+// an amount (paid in the app, or at the till). For Pass2U, pays are
+// redeems and voids unredeems; for TicketBao, pays are orders generated.
 type crashCounts struct{ pays, voids, confirms, refunds int }
 
 type crashScenario struct {
 	name     string
-	provider string // whose ledger the counts are about: "cancan", "ipass" or "swip"
+	provider string // whose ledger the counts are about: "cancan", "ipass", "swip", "pass2u" or "ticketbao"
 	steps    []crashStep
 	kills    []crashKill
 	// recover brings the till back after the kill; nil restarts the
@@ -77,7 +82,17 @@ const (
 	swipKey    = "4" // SWiP's number on the payment screen: after cash, WeChat and iPASS
 	swipQR     = "scan with the SWiP app"
 	swipMember = "member-001" // a loyalty member of the simulator: 10 % off
+
+	teaCode    = "4710088410122"
+	passCode   = "P2U-OK-crash" // redeemable: every run has a simulator of its own
+	percentRow = 0              // Pass2U's campaigns as the till lists them: 10% off (crashCampaigns)
+	freeGumRow = 2              // "Free coffee", a free GUM here
+	ticketCode = "MUSEUM"       // the e-ticket crashCatalog adds
 )
+
+// turnedAway answers every request 500 unprocessed, and counts them: a
+// deferrable operation's try fails and it stays queued.
+const turnedAway = `{"status_500":1000}`
 
 // slowAnswers is the fault that holds every answer back crashSlow, after
 // the simulator has processed the request.
@@ -279,7 +294,7 @@ var crashScenarios = []crashScenario{
 				r.waitSWiPOrder("a look at the order", swipPolled)
 			}},
 			{"confirm-in-flight", swipPaidConfirming},
-			{"confirm-answered", func(r *crashRun) { r.swipAnswered("confirm") }},
+			{"confirm-answered", func(r *crashRun) { r.answered("swip", "confirm") }},
 			{"completed", func(r *crashRun) { r.tm.waitFor(q("Receipt 000001")) }},
 		},
 		kills: []crashKill{
@@ -353,7 +368,7 @@ var crashScenarios = []crashScenario{
 				r.tm.keys("Escape")
 				r.waitSWiP("the clerk's cancel", hasEntry("cancel"))
 			}},
-			{"cancel-answered", func(r *crashRun) { r.swipAnswered("cancel") }},
+			{"cancel-answered", func(r *crashRun) { r.answered("swip", "cancel") }},
 		},
 		kills: []crashKill{
 			{after: "cancel-in-flight", want: crashCounts{pays: 1, voids: 1}},
@@ -374,7 +389,7 @@ var crashScenarios = []crashScenario{
 				r.payExactCash()
 				r.waitSWiP("the close with the cash taken", hasEntry("confirm"))
 			}},
-			{"close-answered", func(r *crashRun) { r.swipAnswered("confirm") }},
+			{"close-answered", func(r *crashRun) { r.answered("swip", "confirm") }},
 		},
 		kills: []crashKill{
 			{after: "identified", want: crashCounts{pays: 1, confirms: 1}},
@@ -411,7 +426,7 @@ var crashScenarios = []crashScenario{
 				r.refundInFlight("swip")
 				r.waitSWiP("the refund", hasEntry("refund"))
 			}},
-			{"refund-answered", func(r *crashRun) { r.swipAnswered("refund") }},
+			{"refund-answered", func(r *crashRun) { r.answered("swip", "refund") }},
 		},
 		kills: []crashKill{
 			{after: "refund-in-flight", want: crashCounts{pays: 1, confirms: 1, refunds: 1}},
@@ -423,6 +438,101 @@ var crashScenarios = []crashScenario{
 			checkPaidWith("swip")(r, st)
 			checkRefunded(r, st, 1000)
 		},
+	},
+	{
+		// The redeem is journaled and sent once its coupon line is on
+		// disk; after the restart the replay worker sends it again, and
+		// Pass2U's "already redeemed" is the till's own redeem.
+		name:     "pass2u-redeem",
+		provider: "pass2u",
+		steps: []crashStep{
+			{"redeem-in-flight", redeemInFlight},
+			{"redeem-answered", func(r *crashRun) { r.answered("pass2u", "redeem") }},
+		},
+		kills: []crashKill{
+			{after: "redeem-in-flight", want: crashCounts{pays: 1}},
+			{after: "redeem-answered", want: crashCounts{pays: 1}},
+		},
+		check: checkCoupon(3150, passCode+" "+sale.TenderApproved),
+	},
+	{
+		// As pass2u-redeem, but Pass2U is down when the till comes back:
+		// the coupon's outcome is unknown, and the clerk voids it and
+		// sells without it. Once Pass2U is back the redeem goes first,
+		// then the unredeem that gives the pass back.
+		name:     "pass2u-redeem-down-at-restart",
+		provider: "pass2u",
+		steps:    []crashStep{{"redeem-in-flight", redeemInFlight}},
+		kills:    []crashKill{{after: "redeem-in-flight", want: crashCounts{pays: 1, voids: 1}}},
+		recover: func(r *crashRun) {
+			r.fault("pass2u", `{"down":true}`)
+			r.restart()
+			r.tm.waitFor(q("No answer about the pass"), `coupon +unknown`)
+			r.tm.keys("Down")
+			r.tm.keys("F4")
+			r.tm.waitFor(q("Voided 10% off"))
+			r.startPayment()
+			r.payExactCash()
+			r.fault("pass2u", "{}")
+		},
+		check: checkCoupon(3500),
+	},
+	{
+		// F4 on a redeemed coupon queues its unredeem, which the replay
+		// worker sends: the pass goes back once, whatever the kill.
+		name:     "pass2u-unredeem",
+		provider: "pass2u",
+		steps: []crashStep{
+			{"unredeem-in-flight", func(r *crashRun) {
+				r.voidFreeGum(slowAnswers)
+				r.waitEntry("pass2u", "unredeem")
+			}},
+		},
+		kills: []crashKill{{after: "unredeem-in-flight", want: crashCounts{pays: 1, voids: 1}}},
+		check: checkCoupon(3500),
+	},
+	{
+		name:     "pass2u-unredeem-queued",
+		provider: "pass2u",
+		steps: []crashStep{
+			{"unredeem-queued", func(r *crashRun) {
+				r.voidFreeGum(turnedAway)
+				r.waitTurnedAway("pass2u", 1) // the unredeem
+			}},
+		},
+		kills: []crashKill{{after: "unredeem-queued", want: crashCounts{pays: 1, voids: 1}}},
+		check: checkCoupon(3500),
+	},
+	{
+		// The ticket order is journaled with the sale's completion and
+		// sent by the replay worker; sent again, it finds the order
+		// TicketBao made (the sale is its channelOrderId).
+		name:     "ticketbao-issue",
+		provider: "ticketbao",
+		steps: []crashStep{
+			{"tickets-in-flight", func(r *crashRun) {
+				r.sellTicket(slowAnswers)
+				r.waitEntry("ticketbao", "generate")
+			}},
+			{"tickets-answered", func(r *crashRun) { r.answered("ticketbao", "generate") }},
+		},
+		kills: []crashKill{
+			{after: "tickets-in-flight", want: crashCounts{pays: 1}},
+			{after: "tickets-answered", want: crashCounts{pays: 1}},
+		},
+		check: checkTicketSale,
+	},
+	{
+		name:     "ticketbao-queued",
+		provider: "ticketbao",
+		steps: []crashStep{
+			{"tickets-queued", func(r *crashRun) {
+				r.sellTicket(turnedAway)
+				r.waitTurnedAway("ticketbao", 5) // the generate, and 4 queries for its order
+			}},
+		},
+		kills: []crashKill{{after: "tickets-queued", want: crashCounts{pays: 1}}},
+		check: checkTicketSale,
 	},
 }
 
@@ -499,6 +609,32 @@ func checkPaidWith(want string) func(r *crashRun, st crashState) {
 		if !slices.Equal(approved, []string{want}) {
 			r.t.Errorf("approved tenders %v (%+v), want %s alone", approved, st.sales[0].Tenders, want)
 		}
+	}
+}
+
+// checkCoupon expects the one sale paid in cash for total, keeping the
+// coupons want ("barcode status") and no other.
+func checkCoupon(total money.Amount, want ...string) func(r *crashRun, st crashState) {
+	return func(r *crashRun, st crashState) {
+		checkPaidWith("cash")(r, st)
+		var kept []string
+		for _, l := range st.sales[0].Lines {
+			if c := l.Coupon; c != nil {
+				kept = append(kept, c.Barcode+" "+c.Status)
+			}
+		}
+		if st.sales[0].Total != total || !slices.Equal(kept, want) {
+			r.t.Errorf("the sale of %d keeps coupons %v; want %d, %v", st.sales[0].Total, kept, total, want)
+		}
+	}
+}
+
+// checkTicketSale expects the one ticket sold for cash, its ticket order
+// issued (checkTicketOrders holds it against TicketBao's).
+func checkTicketSale(r *crashRun, st crashState) {
+	checkPaidWith("cash")(r, st)
+	if tk := st.sales[0].Tickets; tk == nil || tk.Status != sale.TenderApproved || len(tk.Vouchers) != 1 {
+		r.t.Errorf("the sale's tickets are %+v; want one issued", tk)
 	}
 }
 
@@ -596,14 +732,15 @@ func runCrash(t *testing.T, sc crashScenario, k crashKill) {
 	}
 	r.kill()
 	r.killed = k.after
-	for _, p := range []string{"cancan", "ipass", "swip"} {
+	for _, p := range []string{"cancan", "ipass", "swip", "pass2u", "ticketbao"} {
 		r.fault(p, "{}")
 	}
 	// Where the kill landed, read while the database is free: the points
 	// timed on an answer vary from run to run.
-	t.Logf("killed after %s: %s; CANCAN held %s; iPASS held %d payments; SWiP held %s", k.after, r.landed(),
+	t.Logf("killed after %s: %s; CANCAN held %s; iPASS held %d payments; SWiP held %s; Pass2U %s; TicketBao %s", k.after, r.landed(),
 		cancanSummary(getLedger[cancansim.Transaction](t, r.sim, "cancan")), len(getLedger[ipasssim.Payment](t, r.sim, "ipass")),
-		swipSummary(getLedger[swipsim.Entry](t, r.sim, "swip")))
+		swipSummary(getLedger[swipsim.Entry](t, r.sim, "swip")),
+		ledgerSummary(getLedger[ledgerEntry](t, r.sim, "pass2u")), ledgerSummary(getLedger[ledgerEntry](t, r.sim, "ticketbao")))
 	if sc.recover != nil {
 		sc.recover(r)
 	} else {
@@ -616,8 +753,8 @@ func runCrash(t *testing.T, sc crashScenario, k crashKill) {
 		sc.check(r, st)
 	}
 	if t.Failed() {
-		t.Logf("state after settling:\nsales %+v\njournal %s\ncancan %+v\nipass %+v\nswip %s\nswip orders %+v",
-			st.sales, journalText(st.journal), st.cancan, st.ipass, swipSummary(st.swip), st.swipOrders)
+		t.Logf("state after settling:\nsales %+v\njournal %s\ncancan %+v\nipass %+v\nswip %s\nswip orders %+v\npass2u %+v\nticketbao %+v",
+			st.sales, journalText(st.journal), st.cancan, st.ipass, swipSummary(st.swip), st.swipOrders, st.pass2u, st.ticketbao)
 	}
 }
 
@@ -653,13 +790,41 @@ func newCrashRun(t *testing.T) *crashRun {
 		t.Fatal(err)
 	}
 	r.db = filepath.Join(tm.dir, "till.db")
-	tillCmd(t, tm.env, "import", "--config", r.cfg, "--db", r.db, testCatalog)
+	catalog, err := os.ReadFile(testCatalog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(tm.dir, "catalog.csv")
+	if err := os.WriteFile(path, append(catalog, crashCatalog...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tillCmd(t, tm.env, "import", "--config", r.cfg, "--db", r.db, path)
 	return r
 }
 
+// crashCatalog is what the crash runs sell besides the test catalog: an
+// e-ticket of TicketBao's simulator.
+const crashCatalog = "MUSEUM,MUSEUM,Museum e-ticket,250,standard,," + ticketbaosim.ProductAdult + "\n"
+
+// crashCampaigns are the effects of the Pass2U simulator's loyalty-card
+// campaigns the runs redeem.
+const crashCampaigns = `
+[[providers.pass2u.campaigns]]
+model = "1248"
+campaign = "381"
+effect = "percent"
+percent = 10
+
+[[providers.pass2u.campaigns]]
+model = "1248"
+campaign = "383"
+effect = "item"
+sku = "GUM"
+`
+
 // crashConfig is the test shop's settings with tillsim's providers, the
-// wallets cut down to one per provider, quick polls and a short SWiP pay
-// window.
+// wallets cut down to one per provider, quick polls, a short SWiP pay
+// window and the Pass2U campaigns' effects.
 func crashConfig(t *testing.T, snippet string) string {
 	t.Helper()
 	base, err := os.ReadFile(testConfig)
@@ -668,13 +833,14 @@ func crashConfig(t *testing.T, snippet string) string {
 	}
 	wallets := regexp.MustCompile(`(?m)^wallets = .*$`)
 	if !wallets.MatchString(snippet) || !strings.Contains(snippet, "[providers.cancan.gateways]") ||
-		!strings.Contains(snippet, "[providers.swip]\n") {
+		!strings.Contains(snippet, "[providers.swip]\n") || !strings.Contains(snippet, "[providers.pass2u]\n") ||
+		!strings.Contains(snippet, "[providers.ticketbao]\n") {
 		t.Fatalf("tillsim printed an unexpected configuration:\n%s", snippet)
 	}
 	snippet = wallets.ReplaceAllLiteralString(snippet, `wallets = ["wechat", "ipass", "swip"]`)
 	snippet = strings.Replace(snippet, "[providers.cancan.gateways]", "poll_interval = \"100ms\"\n[providers.cancan.gateways]", 1)
 	snippet = strings.Replace(snippet, "[providers.swip]\n", "[providers.swip]\npoll_interval = \"100ms\"\npay_window = \"8s\"\n", 1)
-	return string(base) + "\n" + snippet
+	return string(base) + "\n" + snippet + crashCampaigns
 }
 
 func (r *crashRun) tuiArgs() []string { return []string{"--config", r.cfg, "--db", r.db} }
@@ -693,15 +859,75 @@ func (r *crashRun) restart() {
 // addItemAndPay rings up one tea, chooses a wallet by its number and
 // waits for its prompt, if one is given.
 func (r *crashRun) addItemAndPay(key, prompt string) {
-	r.tm.typeText("4710088410122")
-	r.tm.keys("Enter")
-	r.tm.waitFor(q("TOTAL TWD 35.00"))
-	r.tm.keys("F12")
-	r.tm.waitFor(q("Choose a tender"))
+	r.addItem(teaCode, "35.00")
+	r.startPayment()
 	r.tm.typeText(key)
 	if prompt != "" {
 		r.tm.waitFor(q(prompt))
 	}
+}
+
+// addItem rings up one of code and waits for the sale's total.
+func (r *crashRun) addItem(code, total string) {
+	r.tm.typeText(code)
+	r.tm.keys("Enter")
+	r.tm.waitFor(q("TOTAL TWD " + total))
+}
+
+func (r *crashRun) startPayment() {
+	r.tm.keys("F12")
+	r.tm.waitFor(q("Choose a tender"))
+}
+
+// openCampaign opens the coupon screen (F5) and picks the campaign in
+// row of Pass2U's list.
+func (r *crashRun) openCampaign(row int) {
+	r.tm.keys("F5")
+	r.tm.waitFor(q("Free coffee"))
+	for range row {
+		r.tm.keys("Down")
+	}
+	r.tm.keys("Enter")
+	r.tm.waitFor(q(" pass: "))
+}
+
+// scanPass types the run's pass into the coupon screen.
+func (r *crashRun) scanPass() {
+	r.tm.typeText(passCode)
+	r.tm.keys("Enter")
+}
+
+// redeemInFlight rings up a tea and redeems the run's pass for 10% off,
+// until the redeem has reached Pass2U, which holds its answer back.
+func redeemInFlight(r *crashRun) {
+	r.addItem(teaCode, "35.00")
+	r.openCampaign(percentRow)
+	r.fault("pass2u", slowAnswers)
+	r.scanPass()
+	r.waitEntry("pass2u", "redeem")
+}
+
+// voidFreeGum redeems the pass for a free gum and, once its coupon line
+// is approved on disk (and selected), voids it (F4) with Pass2U's faults
+// set to fault: the unredeem is queued for the replay worker.
+func (r *crashRun) voidFreeGum(fault string) {
+	r.addItem(teaCode, "35.00")
+	r.openCampaign(freeGumRow)
+	r.scanPass()
+	r.tm.waitFor(q("pass redeemed"), `coupon +free`)
+	r.fault("pass2u", fault)
+	r.tm.keys("F4")
+}
+
+// sellTicket sells one e-ticket for exact cash, with TicketBao's faults
+// set to fault: the sale completes, and its ticket order is journaled
+// with it.
+func (r *crashRun) sellTicket(fault string) {
+	r.fault("ticketbao", fault)
+	r.addItem(ticketCode, "250.00")
+	r.startPayment()
+	r.payExactCash()
+	r.tm.waitFor(q("E-TICKETS x1"))
 }
 
 // startCLI starts a till command against the run's database; kill ends it.
@@ -761,17 +987,54 @@ func (r *crashRun) justAnswered(i int) {
 	answeredAt(l[i].SettledAt)
 }
 
-// swipAnswered sleeps until the answer to the request that made SWiP's
-// last ledger entry of kind has just reached the till.
-func (r *crashRun) swipAnswered(kind string) {
-	l := getLedger[swipsim.Entry](r.t, r.sim, "swip")
+// ledgerEntry is what every simulator's ledger entry has: when it was
+// made, and what it is ("create", "redeem", "generate", ...).
+type ledgerEntry struct {
+	At   time.Time
+	Kind string
+}
+
+// answered sleeps until the answer to the request that made the
+// provider's last ledger entry of kind has just reached the till.
+func (r *crashRun) answered(provider, kind string) {
+	l := getLedger[ledgerEntry](r.t, r.sim, provider)
 	for i := len(l) - 1; i >= 0; i-- {
 		if l[i].Kind == kind {
 			answeredAt(l[i].At)
 			return
 		}
 	}
-	r.t.Fatalf("SWiP holds no %s: %s", kind, swipSummary(l))
+	r.t.Fatalf("%s holds no %s: %s", provider, kind, ledgerSummary(l))
+}
+
+// waitEntry waits until the provider's ledger holds an entry of kind.
+func (r *crashRun) waitEntry(provider, kind string) {
+	r.t.Helper()
+	waitSim(r, "/_control/"+provider+"/ledger", provider+"'s "+kind, func(l []ledgerEntry) bool {
+		return slices.ContainsFunc(l, func(e ledgerEntry) bool { return e.Kind == kind })
+	})
+}
+
+// waitTurnedAway waits until the provider has turned away the requests
+// of one try (turnedAway) and the till has had a moment to queue the
+// operation again.
+func (r *crashRun) waitTurnedAway(provider string, requests int) {
+	r.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		var f struct {
+			Status500 int `json:"status_500"`
+		}
+		decodeURL(r.t, r.sim+"/_control/"+provider+"/fault", &f)
+		if f.Status500 <= 1000-requests {
+			time.Sleep(100 * time.Millisecond)
+			return
+		}
+		if time.Now().After(deadline) {
+			r.t.Fatalf("the till sent %s nothing; screen:\n%s", provider, r.tm.screen())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // answeredAt sleeps until an answer the simulator made at t, and held
@@ -783,8 +1046,8 @@ func answeredAt(t time.Time) {
 }
 
 // busy are what the payment screen shows while it waits on a provider or
-// the disk.
-var busy = regexp.MustCompile(`waiting for the wallet|saving|cancelling|Recording the sale|Looking up`)
+// the disk, and a coupon line whose pass is being redeemed.
+var busy = regexp.MustCompile(`waiting for the wallet|saving|cancelling|Recording the sale|Looking up|redeeming…`)
 
 // finishOpenSale does what a clerk would after a restart: wait for the
 // till's own look-ups, take the rest in cash, and close the receipt. A
@@ -952,16 +1215,22 @@ func getLedger[T any](t *testing.T, base, provider string) []T {
 
 func getJSON[T any](t *testing.T, url string) []T {
 	t.Helper()
+	var out []T
+	decodeURL(t, url, &out)
+	return out
+}
+
+// decodeURL decodes the JSON a GET of url answers into v.
+func decodeURL(t *testing.T, url string, v any) {
+	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var out []T
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("%s: %v", url, err)
 	}
-	return out
 }
 
 // waitSim polls a list of the simulators' control API until ok; the kill
@@ -1017,6 +1286,11 @@ type crashState struct {
 	ipass      []ipasssim.Payment
 	swip       []swipsim.Entry
 	swipOrders []swipsim.Order
+	pass2u     []pass2usim.Entry
+	ticketbao  []ticketbaosim.Entry
+	// ticketOrders are TicketBao's orders by channelOrderId (the sale),
+	// as its query answers.
+	ticketOrders map[string]ticketbao.Order
 }
 
 func (r *crashRun) state() crashState {
@@ -1027,7 +1301,32 @@ func (r *crashRun) state() crashState {
 	st.ipass = getLedger[ipasssim.Payment](r.t, r.sim, "ipass")
 	st.swip = getLedger[swipsim.Entry](r.t, r.sim, "swip")
 	st.swipOrders = getJSON[swipsim.Order](r.t, r.sim+swipOrders)
+	st.pass2u = getLedger[pass2usim.Entry](r.t, r.sim, "pass2u")
+	st.ticketbao = getLedger[ticketbaosim.Entry](r.t, r.sim, "ticketbao")
+	st.ticketOrders = r.ticketOrders(st.ticketbao)
 	return st
+}
+
+// ticketOrders asks TicketBao, as the till would, for the order of each
+// sale its ledger generated one for.
+func (r *crashRun) ticketOrders(l []ticketbaosim.Entry) map[string]ticketbao.Order {
+	c, err := ticketbao.New(ticketbao.Config{BaseURL: sims.TicketBaoURL(r.sim), APIKey: sims.TicketBaoAPIKey})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	out := map[string]ticketbao.Order{}
+	for _, e := range l {
+		if e.Kind != "generate" {
+			continue
+		}
+		o, err := c.Query(r.t.Context(), ticketbao.QueryRequest{ChannelOrderID: e.ChannelOrderID, ProductSaleID: e.ProductSaleID,
+			PickupType: ticketbao.PickupVoucher})
+		if err != nil {
+			r.t.Fatalf("TicketBao's order for %s: %v", e.ChannelOrderID, err)
+		}
+		out[e.ChannelOrderID] = o
+	}
+	return out
 }
 
 // checkCommon holds for every scenario: each operation reached the
@@ -1088,6 +1387,8 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 		}
 	}
 	swipByID := r.swipLedger(st, journaled, &got)
+	r.checkPasses(st, &got)
+	r.checkTicketOrders(st, &got)
 	if got != k.want {
 		t.Errorf("the %s ledger holds %+v, want %+v", provider, got, k.want)
 	}
@@ -1173,6 +1474,115 @@ func (r *crashRun) checkCommon(st crashState, provider string, k crashKill) {
 		}
 	}
 	r.checkSWiP(st, swipByID, approved)
+}
+
+// checkPasses adds Pass2U's redeems and unredeems to got and holds them
+// against the journal and the sales: every pass Pass2U redeemed was
+// journaled as a redeem and redeemed once; a coupon a completed sale
+// keeps is approved and its pass redeemed in the end, and the pass of a
+// coupon voided or refused is not.
+func (r *crashRun) checkPasses(st crashState, got *crashCounts) {
+	t := r.t
+	t.Helper()
+	redeems := map[string]int{}
+	redeemed := map[string]bool{}
+	for _, e := range st.pass2u {
+		switch e.Kind {
+		case "redeem":
+			got.pays++
+			redeems[e.Barcode]++
+		case "unredeem":
+			got.voids++
+		}
+		redeemed[e.Barcode] = e.Kind == "redeem"
+	}
+	journaled := map[string]bool{}
+	for _, e := range st.journal {
+		if e.Provider != "pass2u" || e.Kind != string(providers.KindRedeem) {
+			continue
+		}
+		op := opOf(t, e)
+		if op.Pass == nil {
+			t.Errorf("redeem %s names no pass", e.Key)
+			continue
+		}
+		code := op.Pass.Barcode
+		journaled[code] = true
+		i := slices.IndexFunc(st.sales, func(s saleJSON) bool { return s.ID == e.SaleID })
+		if i < 0 {
+			t.Errorf("pass %s was redeemed for sale %s, which was never completed", code, e.SaleID)
+			continue
+		}
+		s := st.sales[i]
+		var kept []string
+		for _, l := range s.Lines {
+			if l.Coupon != nil && l.Coupon.Barcode == code {
+				kept = append(kept, l.Coupon.Status)
+			}
+		}
+		switch {
+		case len(kept) > 1:
+			t.Errorf("sale %d holds pass %s %d times", s.Number, code, len(kept))
+		case len(kept) == 1 && (kept[0] != sale.TenderApproved || !redeemed[code]):
+			t.Errorf("sale %d keeps pass %s as a %s coupon; Pass2U has it redeemed: %v", s.Number, code, kept[0], redeemed[code])
+		case len(kept) == 0 && redeemed[code]:
+			t.Errorf("sale %d voided or was refused pass %s, but Pass2U has it redeemed", s.Number, code)
+		}
+	}
+	for code, n := range redeems {
+		if !journaled[code] {
+			t.Errorf("Pass2U redeemed %s, which was never journaled as a redeem", code)
+		}
+		if n > 1 {
+			t.Errorf("Pass2U redeemed %s %d times", code, n)
+		}
+	}
+}
+
+// checkTicketOrders adds TicketBao's orders and refunds to got and holds
+// them against the sales: exactly one order for each completed sale with
+// e-tickets, none for anything else, and the sale holds that order's
+// vouchers.
+func (r *crashRun) checkTicketOrders(st crashState, got *crashCounts) {
+	t := r.t
+	t.Helper()
+	generated := map[string][]ticketbaosim.Entry{} // by channelOrderId: the sale
+	for _, e := range st.ticketbao {
+		switch e.Kind {
+		case "generate":
+			got.pays++
+			generated[e.ChannelOrderID] = append(generated[e.ChannelOrderID], e)
+		case "refund":
+			got.refunds++
+		}
+	}
+	for _, s := range st.sales {
+		gen := generated[s.ID]
+		delete(generated, s.ID)
+		tk := s.Tickets
+		switch {
+		case tk == nil && len(gen) == 0:
+			continue
+		case tk == nil || len(gen) != 1:
+			t.Errorf("sale %d: TicketBao generated %d orders for it; its tickets are %+v", s.Number, len(gen), tk)
+			continue
+		}
+		o := st.ticketOrders[s.ID]
+		var want, have []string
+		for _, v := range o.Vouchers {
+			want = append(want, v.BarcodeMessage)
+		}
+		for _, v := range tk.Vouchers {
+			have = append(have, v.Barcode)
+		}
+		if tk.Status != sale.TenderApproved || tk.Order != o.Pass2UOrderID || o.Pass2UOrderID != gen[0].Pass2UOrderID ||
+			tk.Qty != gen[0].Quantity || len(want) != tk.Qty || !slices.Equal(have, want) {
+			t.Errorf("sale %d: tickets %+v; TicketBao holds order %s of %d, vouchers %v", s.Number, tk, o.Pass2UOrderID, gen[0].Quantity, want)
+		}
+	}
+	for id, gen := range generated {
+		t.Errorf("TicketBao generated %d orders for %s, which is no completed sale", len(gen), id)
+	}
 }
 
 // swipTook is what a SWiP order took through SWiP: nothing until it is
@@ -1293,6 +1703,14 @@ func cancanSummary(l []cancansim.Transaction) string {
 	var parts []string
 	for _, tx := range l {
 		parts = append(parts, fmt.Sprintf("%s %s (%d looks)", tx.Type, tx.State, tx.Retrieves))
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+func ledgerSummary(l []ledgerEntry) string {
+	var parts []string
+	for _, e := range l {
+		parts = append(parts, e.Kind)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }

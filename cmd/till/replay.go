@@ -23,6 +23,7 @@ import (
 // startReplay runs the replay worker for the life of the program; what it
 // settles is written into its sale and told to the screen.
 func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Provider, p *tea.Program) *replay.Worker {
+	start := time.Now()
 	var w *replay.Worker
 	wake := func() { w.Wake() }
 	w = replay.New(db, pay, replay.Options{
@@ -39,7 +40,17 @@ func startReplay(ctx context.Context, db *store.DB, pay map[string]providers.Pro
 	})
 	go func() {
 		defer func() { recover() }() //nolint:errcheck // the till keeps selling; the status line goes stale
-		w.Run(ctx)                   //nolint:errcheck // ends with ctx
+		if err := catchUp(db); err != nil {
+			p.Send(ui.NoticeMsg{Err: "settled operations not yet written into their sales: " + err.Error()})
+		}
+		lost, err := unanswered(db, start)
+		if err != nil {
+			p.Send(ui.NoticeMsg{Err: err.Error()})
+		}
+		for _, msg := range lost {
+			p.Send(msg) // before the worker can settle them
+		}
+		w.Run(ctx) //nolint:errcheck // ends with ctx
 	}()
 	go p.Send(providerStates(w.Status())) // the status line from the start
 	return w
@@ -113,6 +124,89 @@ func settleCompleted(db *store.DB, e store.JournalEntry, out providers.Outcome) 
 	return err
 }
 
+// unanswered tells the screen of the redeems an earlier run left without
+// an answer (sent or unknown, last written before start): their coupons,
+// restored "being redeemed", are unknown, as after any lost answer, so
+// the clerk may void them (the unredeem then waits for the worker's
+// redeem) instead of waiting until Pass2U answers the worker.
+func unanswered(db *store.DB, start time.Time) ([]ui.OperationMsg, error) {
+	entries, err := db.Journal(store.OpSent, store.OpUnknown)
+	if err != nil {
+		return nil, err
+	}
+	var out []ui.OperationMsg
+	for _, e := range entries {
+		if providers.Kind(e.Kind) == providers.KindRedeem && !e.Updated.After(start) {
+			out = append(out, ui.OperationMsg{SaleID: e.SaleID, Key: e.Key, Kind: e.Kind, Status: string(providers.Unknown),
+				Reason: "The till stopped before the answer came."})
+		}
+	}
+	return out, nil
+}
+
+// catchUp writes into completed sales what the journal holds settled but
+// they do not show yet. The worker commits an outcome to the journal
+// before OnSettled writes it into the sale, so a crash in between leaves
+// the sale behind for good: its e-tickets "being issued", a refund
+// pending that blocks the next, a set-aside payment never reversed. It
+// runs before the worker does. Operations settled by hand (till resolve)
+// are left as they are.
+func catchUp(db *store.DB) error {
+	entries, err := db.Journal(store.OpDone, store.OpFailed, store.OpReview)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, e := range entries {
+		if e.ResolvedBy != "" || e.SaleID == "" {
+			continue
+		}
+		s, err := db.CompletedByID(e.SaleID)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // open: the screen settles it
+		}
+		var out providers.Outcome
+		if err == nil && (json.Unmarshal(e.Outcome, &out) != nil || !behind(s, e, out)) {
+			continue
+		}
+		if err == nil {
+			err = settleCompleted(db, e, out)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("operation %s: %w", e.Key, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// behind reports a completed sale that does not show the settled entry
+// e, of outcome out, as settleCompleted would have written it.
+func behind(s *sale.Sale, e store.JournalEntry, out providers.Outcome) bool {
+	open := func(status string) bool {
+		return status == sale.TenderPending || status == sale.TenderUnknown && e.State != store.OpReview
+	}
+	for _, a := range s.Adjustments {
+		if a.Key == e.Key {
+			return open(a.Status)
+		}
+	}
+	switch providers.Kind(e.Kind) {
+	case providers.KindTickets:
+		return s.Tickets != nil && s.Tickets.Key == e.Key && open(s.Tickets.Status)
+	case providers.KindPay, providers.KindVoid:
+		key, was := e.Key, sale.TenderSetAside // a payment found after it was set aside
+		if providers.Kind(e.Kind) == providers.KindVoid {
+			key, was = target(e), sale.TenderReversing // the void that reverses it
+		}
+		for _, t := range s.Tenders {
+			if t.Key == key && t.Status == was {
+				return e.State == store.OpDone && (was == sale.TenderSetAside || out.Status == providers.Approved)
+			}
+		}
+	}
+	return false
+}
+
 // reversal is the void to queue when a payment the clerk set aside turns
 // out approved: the sale was paid another way, so the money goes back:
 // all it took, which a loyalty discount may have made less than asked.
@@ -162,7 +256,14 @@ func runReplay(g globals, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	w := replay.New(db, replayable(pay, passes), replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
+	tickets, err := ticketer(cfg)
+	if err != nil {
+		return err
+	}
+	if err := catchUp(db); err != nil {
+		fmt.Fprintf(stderr, "settled operations not yet written into their sales: %v\n", err)
+	}
+	w := replay.New(db, replayable(pay, passes, tickets), replay.Options{OnSettled: func(e store.JournalEntry, out providers.Outcome) {
 		if err := settleCompleted(db, e, out); err != nil && !errors.Is(err, store.ErrNotFound) {
 			fmt.Fprintf(stderr, "operation %s settled but its sale was not updated: %v\n", e.Key, err)
 		}
