@@ -109,7 +109,9 @@ type Model struct {
 	completing bool
 
 	selected int // index into shown's lines
-	input    textinput.Model
+	// confirmVoid is set by a first press of the void-sale key.
+	confirmVoid bool
+	input       textinput.Model
 	// qtyLine is the line whose quantity is being typed, 0 when none;
 	// pendingItem is an item that waits for its weight before it is added.
 	qtyLine     int

@@ -143,3 +143,24 @@ func TestAPassWhoseLineWasNotSavedIsNotWaitedFor(t *testing.T) {
 	h.scan("P2U-OK-2")
 	h.wantScreen("10% off: pass redeemed")
 }
+
+func TestVoidingTheSaleGivesItsPassesBack(t *testing.T) {
+	h, _ := passHarness(t, "1248/381")
+	h.key(tea.KeyF5)
+	h.scan("P2U-OK-sale")
+	h.wantScreen("10% off: pass redeemed")
+	h.key(tea.KeyF10)
+	h.wantScreen("Void all 3 lines of this sale? Press F10 again")
+	h.key(tea.KeyF10)
+	h.wantScreen("Sale voided: 3 lines", "TOTAL TWD 0.00")
+	c := h.m.sale.Lines[2].Coupon
+	if e, err := h.db.JournalGet(c.UnredeemKey); err != nil || e.Kind != string(providers.KindUnredeem) || e.State != store.OpQueued {
+		t.Fatalf("unredeem %+v, %v", e, err)
+	}
+	// A press of anything else in between asks again.
+	h.scan("4710088410122")
+	h.key(tea.KeyF10)
+	h.key(tea.KeyDown)
+	h.key(tea.KeyF10)
+	h.wantScreen("Press F10 again", "TOTAL TWD 35.00")
+}

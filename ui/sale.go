@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,10 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	m.syncSaleKeys()
+	if key.Matches(press, m.keys.VoidSale) {
+		return m.voidSale()
+	}
+	m.confirmVoid = false
 	switch {
 	case key.Matches(press, m.keys.Add):
 		entry := strings.TrimSpace(m.input.Value())
@@ -100,6 +105,39 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// voidSale voids every line of an unpaid sale on a second press: the
+// lines stay on it, marked, and redeemed passes are given back.
+func (m *Model) voidSale() tea.Cmd {
+	t, _ := m.totals(m.shown)
+	switch {
+	case t.Items == 0:
+		m.setError("Nothing to void")
+		return nil
+	case len(m.sale.Tenders) > 0:
+		m.setError("The sale has payments: it cannot be voided here")
+		return nil
+	case slices.ContainsFunc(m.sale.OpenCoupons(), func(c sale.Coupon) bool { return c.Status == sale.TenderPending }):
+		m.setError("A pass is being redeemed: wait for its answer")
+		return nil
+	case !m.confirmVoid:
+		m.confirmVoid = true
+		m.setError(fmt.Sprintf("Void all %d lines of this sale? Press F10 again to confirm", len(m.sale.ActiveLines())))
+		return nil
+	}
+	m.confirmVoid = false
+	n := 0
+	for _, l := range m.sale.ActiveLines() {
+		if err := m.sale.Void(l.ID); err != nil {
+			m.setError(err.Error())
+			return m.changed()
+		}
+		m.unredeem(l)
+		n++
+	}
+	m.setInfo(fmt.Sprintf("Sale voided: %d lines", n))
+	return m.changed()
+}
+
 // syncSaleKeys enables only what can be done now, so the help bar is true.
 func (m *Model) syncSaleKeys() {
 	_, hasLine := m.selectedLine()
@@ -107,6 +145,7 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Qty.SetEnabled(hasLine)
 	m.keys.Void.SetEnabled(hasLine)
 	m.keys.Pay.SetEnabled(t.Items > 0)
+	m.keys.VoidSale.SetEnabled(t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Coupon.SetEnabled(m.opt.Redeemer != nil && (m.shown == nil || len(m.shown.Tenders) == 0))
 	_, _, quotes := m.quoter()
 	m.keys.Quote.SetEnabled(quotes && t.Items > 0 && len(m.shown.Tenders) == 0)
@@ -355,7 +394,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {
