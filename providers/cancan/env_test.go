@@ -75,7 +75,7 @@ type setup struct {
 	cfg  func(*Config)
 	sim  []cancansim.Option
 	wrap func(sim http.Handler) http.Handler
-	opts []Option
+	opts []httpx.Option
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -127,10 +127,10 @@ func newEnv(t *testing.T, s setup) *env {
 		}
 		return ctx.Err()
 	}
-	opts := append([]Option{
-		WithClock(e.clock.Now),
-		WithSleep(sleep),
-		WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
+	opts := append([]httpx.Option{
+		httpx.WithClock(e.clock.Now),
+		httpx.WithSleep(sleep),
+		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
 	}, s.opts...)
 	c, err := New(e.cfg, opts...)
 	if err != nil {

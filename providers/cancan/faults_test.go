@@ -285,7 +285,7 @@ func TestTransportErrorsAndHostileAnswersNeverCarryTheKey(t *testing.T) {
 	})
 	srv := httptest.NewServer(echo)
 	defer srv.Close()
-	c, err := New(Config{BaseURL: srv.URL, APIKey: testKey, Gateways: testGateways}, WithSleep(httpx.NoWait))
+	c, err := New(Config{BaseURL: srv.URL, APIKey: testKey, Gateways: testGateways}, httpx.WithSleep(httpx.NoWait))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestTransportErrorsAndHostileAnswersNeverCarryTheKey(t *testing.T) {
 
 	// Nothing listening: the transport's error text is kept, the key is not.
 	dead, err := New(Config{BaseURL: "http://127.0.0.1:1/", APIKey: testKey, Gateways: testGateways},
-		WithSleep(httpx.NoWait), WithBackoff(httpx.Backoff{Attempts: 2}))
+		httpx.WithSleep(httpx.NoWait), httpx.WithBackoff(httpx.Backoff{Attempts: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}

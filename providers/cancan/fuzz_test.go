@@ -116,9 +116,9 @@ func FuzzDecode(f *testing.F) {
 		}
 
 		c, err := New(Config{BaseURL: "https://cancan.test/api/v2/", APIKey: testKey, Gateways: testGateways},
-			WithHTTPClient(&http.Client{Transport: stub{status, body}}),
-			WithSleep(httpx.NoWait),
-			WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }}))
+			httpx.WithHTTPClient(&http.Client{Transport: stub{status, body}}),
+			httpx.WithSleep(httpx.NoWait),
+			httpx.WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }}))
 		if err != nil {
 			t.Fatal(err)
 		}

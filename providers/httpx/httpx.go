@@ -169,21 +169,76 @@ func Redacted(raw string) string {
 	return "(invalid)"
 }
 
-// Resolve is the backoff an adapter runs with: custom if it was given,
-// else the default, with a missing Rand or Sleep filled in (Sleep from
-// sleep, the adapter's own wait) and at least one attempt.
-func Resolve(custom *Backoff, sleep func(context.Context, time.Duration) error) Backoff {
-	b := DefaultBackoff()
-	b.Sleep = sleep
-	if custom != nil {
-		b = *custom
-		if b.Rand == nil {
-			b.Rand = rand.Float64
+// Option adjusts an adapter's client, mostly so tests run instantly.
+type Option func(*options)
+
+type options struct {
+	http    *http.Client
+	backoff *Backoff
+	now     func() time.Time
+	sleep   func(context.Context, time.Duration) error
+}
+
+// WithHTTPClient sends requests through hc. Redirects are never followed
+// (a redirected POST would become a GET) and the adapter's timeout still
+// bounds every request.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http = hc } }
+
+// WithBackoff sets the retry policy. A nil Rand or Sleep in b gets the
+// default (or WithSleep's).
+func WithBackoff(b Backoff) Option { return func(o *options) { o.backoff = &b } }
+
+// WithClock sets the adapter's clock: request times, pay windows and
+// Retry-After dates.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithSleep sets how the adapter waits between polls and, unless
+// WithBackoff brings its own Sleep, between retries.
+func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
+	return func(o *options) { o.sleep = sleep }
+}
+
+// Setup is an adapter's plumbing, built from its options.
+type Setup struct {
+	Client  *Client
+	Backoff Backoff
+	Now     func() time.Time
+	Sleep   func(context.Context, time.Duration) error
+}
+
+// Build applies opts over the defaults: a client that never follows
+// redirects, time.Now, Sleep and DefaultBackoff (with at least one
+// attempt, and Rand and Sleep filled in).
+func Build(opts []Option) Setup {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	hc := &http.Client{}
+	if o.http != nil {
+		copied := *o.http
+		hc = &copied
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	st := Setup{Now: time.Now, Sleep: Sleep}
+	if o.now != nil {
+		st.Now = o.now
+	}
+	if o.sleep != nil {
+		st.Sleep = o.sleep
+	}
+	st.Backoff = DefaultBackoff()
+	st.Backoff.Sleep = st.Sleep
+	if o.backoff != nil {
+		st.Backoff = *o.backoff
+		if st.Backoff.Rand == nil {
+			st.Backoff.Rand = rand.Float64
 		}
-		if b.Sleep == nil {
-			b.Sleep = sleep
+		if st.Backoff.Sleep == nil {
+			st.Backoff.Sleep = st.Sleep
 		}
 	}
-	b.Attempts = max(b.Attempts, 1)
-	return b
+	st.Backoff.Attempts = max(st.Backoff.Attempts, 1)
+	st.Client = &Client{HTTP: hc, Backoff: st.Backoff}
+	return st
 }

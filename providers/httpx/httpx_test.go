@@ -105,19 +105,25 @@ func TestBaseURL(t *testing.T) {
 	}
 }
 
-func TestResolveFillsWhatIsMissing(t *testing.T) {
+func TestBuildFillsWhatIsMissing(t *testing.T) {
 	slept := false
 	sleep := func(context.Context, time.Duration) error { slept = true; return nil }
-	def := Resolve(nil, sleep)
-	if def.Attempts != DefaultBackoff().Attempts || def.Rand == nil {
+	def := Build([]Option{WithSleep(sleep)})
+	if def.Backoff.Attempts != DefaultBackoff().Attempts || def.Backoff.Rand == nil || def.Now == nil {
 		t.Errorf("default = %+v", def)
 	}
-	def.Sleep(context.Background(), 0)
+	def.Backoff.Sleep(context.Background(), 0)
 	if !slept {
 		t.Error("the adapter's sleep is not used")
 	}
-	custom := Resolve(&Backoff{Base: time.Millisecond}, sleep)
-	if custom.Attempts != 1 || custom.Rand == nil || custom.Sleep == nil || custom.Base != time.Millisecond {
-		t.Errorf("custom = %+v", custom)
+	custom := Build([]Option{WithSleep(sleep), WithBackoff(Backoff{Base: time.Millisecond})})
+	if b := custom.Backoff; b.Attempts != 1 || b.Rand == nil || b.Sleep == nil || b.Base != time.Millisecond {
+		t.Errorf("custom = %+v", b)
+	}
+	// Redirects are answered, not followed, even through a caller's client.
+	mine := &http.Client{}
+	st := Build([]Option{WithHTTPClient(mine)})
+	if st.Client.HTTP == mine || st.Client.HTTP.CheckRedirect == nil || mine.CheckRedirect != nil {
+		t.Error("the caller's client is changed, or redirects are followed")
 	}
 }

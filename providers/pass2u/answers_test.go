@@ -27,8 +27,8 @@ func (s stub) RoundTrip(r *http.Request) (*http.Response, error) {
 // stubClient is a client whose every request gets status and body.
 func stubClient(t testing.TB, status int, header http.Header, body string) *Client {
 	c, err := New(Config{BaseURL: "https://pass2u.test/v2/checkout", APIKey: testKey, Account: "till-1"},
-		WithHTTPClient(&http.Client{Transport: stub{status, header, []byte(body)}}),
-		WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }, Sleep: httpx.NoWait}))
+		httpx.WithHTTPClient(&http.Client{Transport: stub{status, header, []byte(body)}}),
+		httpx.WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }, Sleep: httpx.NoWait}))
 	if err != nil {
 		t.Fatal(err)
 	}

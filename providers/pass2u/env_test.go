@@ -121,9 +121,9 @@ func (e *env) newClient(cfg Config) *Client {
 		return ctx.Err()
 	}
 	c, err := New(cfg,
-		WithHTTPClient(&http.Client{Transport: recorder{e, e.srv.Client().Transport}}),
-		WithClock(e.clock.Now), WithSleep(sleep),
-		WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
+		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, e.srv.Client().Transport}}),
+		httpx.WithClock(e.clock.Now), httpx.WithSleep(sleep),
+		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -42,7 +42,6 @@
 package pass2u
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -101,37 +100,9 @@ type Client struct {
 	order  []string        // keys of unsure, oldest first
 }
 
-// Option adjusts a Client, mostly so tests run instantly.
-type Option func(*options)
-
-type options struct {
-	http    *http.Client
-	backoff *httpx.Backoff
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
-}
-
-// WithHTTPClient sends requests through hc. Redirects are never followed
-// (a redirected POST would become a GET) and Config.Timeout still bounds
-// every request.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http = hc } }
-
-// WithBackoff sets the retry policy. A nil Rand or Sleep in b gets the
-// default (or WithSleep's).
-func WithBackoff(b httpx.Backoff) Option { return func(o *options) { o.backoff = &b } }
-
-// WithClock sets the clock that reads Retry-After dates.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-// WithSleep sets how the client waits between retries, unless WithBackoff
-// brings its own Sleep.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(o *options) { o.sleep = sleep }
-}
-
 // New checks cfg and returns a client. Errors name the field, never the
 // key.
-func New(cfg Config, opts ...Option) (*Client, error) {
+func New(cfg Config, opts ...httpx.Option) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
@@ -154,19 +125,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		cfg.Timeout = DefaultTimeout
 	}
 
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	hc := &http.Client{}
-	if o.http != nil {
-		copied := *o.http
-		hc = &copied
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	if o.sleep == nil {
-		o.sleep = httpx.Sleep
-	}
+	st := httpx.Build(opts)
 
 	c := &Client{
 		cfg:   cfg,
@@ -174,14 +133,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		query: "?account=" + url.QueryEscape(cfg.Account),
 		// The document's spelling: net/http sends map keys as they are.
 		header: http.Header{"x-api-key": {cfg.APIKey}, "Accept": {"application/json"}},
-		now:    time.Now,
 		unsure: map[string]bool{},
 	}
-	if o.now != nil {
-		c.now = o.now
-	}
-	c.backoff = httpx.Resolve(o.backoff, o.sleep)
-	c.http = &httpx.Client{HTTP: hc, Backoff: c.backoff}
+	c.now, c.backoff, c.http = st.Now, st.Backoff, st.Client
 	return c, nil
 }
 

@@ -76,7 +76,7 @@ type setup struct {
 	cfg  func(*Config)
 	sim  []swipsim.Option
 	wrap func(sim http.Handler) http.Handler
-	opts []Option
+	opts []httpx.Option
 }
 
 // recorder records requests on the client's side, where header names are
@@ -149,11 +149,11 @@ func newEnv(t *testing.T, s setup) *env {
 		}
 		return ctx.Err()
 	}
-	opts := append([]Option{
-		WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
-		WithClock(e.clock.Now),
-		WithSleep(sleep),
-		WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
+	opts := append([]httpx.Option{
+		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
+		httpx.WithClock(e.clock.Now),
+		httpx.WithSleep(sleep),
+		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
 	}, s.opts...)
 	c, err := New(e.cfg, opts...)
 	if err != nil {

@@ -347,7 +347,7 @@ func TestTransportErrorsAndHostileAnswersNeverCarryTheToken(t *testing.T) {
 	srv := httptest.NewServer(echo)
 	defer srv.Close()
 	cfg := Config{BaseURL: srv.URL, Token: testToken, MerchantID: testMerchant, StoreID: testStore, CashID: testCash, Currency: "TWD"}
-	c, err := New(cfg, WithSleep(httpx.NoWait))
+	c, err := New(cfg, httpx.WithSleep(httpx.NoWait))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +374,7 @@ func TestTransportErrorsAndHostileAnswersNeverCarryTheToken(t *testing.T) {
 
 	// Nothing listening: the transport's error text is kept, the token is not.
 	cfg.BaseURL = "http://127.0.0.1:1/"
-	dead, err := New(cfg, WithSleep(httpx.NoWait), WithBackoff(httpx.Backoff{Attempts: 2}))
+	dead, err := New(cfg, httpx.WithSleep(httpx.NoWait), httpx.WithBackoff(httpx.Backoff{Attempts: 2}))
 	if err != nil {
 		t.Fatal(err)
 	}

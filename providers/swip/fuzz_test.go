@@ -148,9 +148,9 @@ func FuzzDecode(f *testing.F) {
 			return ctx.Err()
 		}
 		c, err := New(Config{BaseURL: "https://swip.test/", Token: testToken, MerchantID: testMerchant, StoreID: testStore, CashID: testCash, Currency: "TWD", PayWindow: 3 * time.Second},
-			WithHTTPClient(&http.Client{Transport: stub{status, body}}),
-			WithClock(clock), WithSleep(sleep),
-			WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }}))
+			httpx.WithHTTPClient(&http.Client{Transport: stub{status, body}}),
+			httpx.WithClock(clock), httpx.WithSleep(sleep),
+			httpx.WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }}))
 		if err != nil {
 			t.Fatal(err)
 		}

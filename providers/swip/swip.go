@@ -103,38 +103,9 @@ type Client struct {
 	seen   []string
 }
 
-// Option adjusts a Client, mostly so tests run instantly.
-type Option func(*options)
-
-type options struct {
-	http    *http.Client
-	backoff *httpx.Backoff
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
-}
-
-// WithHTTPClient sends requests through hc. Redirects are never followed
-// (a redirected POST would become a GET) and Config.Timeout still bounds
-// every request.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http = hc } }
-
-// WithBackoff sets the retry policy for 429 and 5xx answers. A nil Rand or
-// Sleep in b gets the default (or WithSleep's).
-func WithBackoff(b httpx.Backoff) Option { return func(o *options) { o.backoff = &b } }
-
-// WithClock sets the clock for saleDate, the pay window and Retry-After
-// dates.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-// WithSleep sets how the client waits between polls and, unless
-// WithBackoff brings its own Sleep, between retries.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(o *options) { o.sleep = sleep }
-}
-
 // New checks cfg and returns a client. Errors name the field, never the
 // token.
-func New(cfg Config, opts ...Option) (*Client, error) {
+func New(cfg Config, opts ...httpx.Option) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
@@ -191,16 +162,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		}
 	}
 
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	hc := &http.Client{}
-	if o.http != nil {
-		copied := *o.http
-		hc = &copied
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	st := httpx.Build(opts)
 
 	c := &Client{
 		cfg:  cfg,
@@ -215,19 +177,10 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 			"Api-Version":   {APIVersion},
 			"Accept":        {"application/json"},
 		},
-		now:    time.Now,
-		sleep:  httpx.Sleep,
 		sent:   map[string]sentOp{},
 		orders: map[string]Order{},
 	}
-	if o.now != nil {
-		c.now = o.now
-	}
-	if o.sleep != nil {
-		c.sleep = o.sleep
-	}
-	c.backoff = httpx.Resolve(o.backoff, c.sleep)
-	c.http = &httpx.Client{HTTP: hc, Backoff: c.backoff}
+	c.now, c.sleep, c.backoff, c.http = st.Now, st.Sleep, st.Backoff, st.Client
 	return c, nil
 }
 

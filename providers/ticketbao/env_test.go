@@ -94,10 +94,10 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, cfg func(*Config
 	}
 	var err error
 	e.c, err = New(c,
-		WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
-		WithClock(func() time.Time { return epoch }),
-		WithSleep(sleep),
-		WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
+		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
+		httpx.WithClock(func() time.Time { return epoch }),
+		httpx.WithSleep(sleep),
+		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -80,8 +80,8 @@ func FuzzDecode(f *testing.F) {
 		}
 		status = 100 + status%500
 		c, err := New(Config{BaseURL: "https://pass2u.test/api/", APIKey: testKey},
-			WithHTTPClient(&http.Client{Transport: stub{status, body}}),
-			WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }, Sleep: httpx.NoWait}))
+			httpx.WithHTTPClient(&http.Client{Transport: stub{status, body}}),
+			httpx.WithBackoff(httpx.Backoff{Attempts: 2, Rand: func() float64 { return 0 }, Sleep: httpx.NoWait}))
 		if err != nil {
 			t.Fatal(err)
 		}

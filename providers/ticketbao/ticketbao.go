@@ -18,7 +18,6 @@
 package ticketbao
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -81,37 +80,9 @@ type Client struct {
 	now     func() time.Time
 }
 
-// Option adjusts a Client, mostly so tests run instantly.
-type Option func(*options)
-
-type options struct {
-	http    *http.Client
-	backoff *httpx.Backoff
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error
-}
-
-// WithHTTPClient sends requests through hc. Redirects are never followed
-// (a redirected POST would become a GET) and Config.Timeout still bounds
-// every request.
-func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.http = hc } }
-
-// WithBackoff sets the retry policy for 429s (and, for queries, 5xx and
-// lost answers). A nil Rand or Sleep in b gets the default (or WithSleep's).
-func WithBackoff(b httpx.Backoff) Option { return func(o *options) { o.backoff = &b } }
-
-// WithClock sets the clock Retry-After dates are read against.
-func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
-
-// WithSleep sets how the client waits between retries, unless WithBackoff
-// brings its own Sleep.
-func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
-	return func(o *options) { o.sleep = sleep }
-}
-
 // New checks cfg and returns a client. Errors name the field, never the
 // key.
-func New(cfg Config, opts ...Option) (*Client, error) {
+func New(cfg Config, opts ...httpx.Option) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
 	}
@@ -137,20 +108,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		return nil, fmt.Errorf("ticketbao: PickupType %q is neither order nor voucher", capText(string(cfg.PickupType), 20))
 	}
 
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	hc := &http.Client{}
-	if o.http != nil {
-		copied := *o.http
-		hc = &copied
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	sleep := httpx.Sleep
-	if o.sleep != nil {
-		sleep = o.sleep
-	}
+	st := httpx.Build(opts)
 	c := &Client{
 		cfg:  cfg,
 		base: strings.TrimSuffix(u.String(), "/"),
@@ -159,13 +117,9 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 			"Content-Type":  {"application/json; charset=utf-8"},
 			"Authorization": {cfg.APIKey},
 		},
-		backoff: httpx.Resolve(o.backoff, sleep),
-		now:     time.Now,
+		backoff: st.Backoff,
 	}
-	if o.now != nil {
-		c.now = o.now
-	}
-	c.http = &httpx.Client{HTTP: hc, Backoff: c.backoff}
+	c.now, c.http = st.Now, st.Client
 	return c, nil
 }
 
