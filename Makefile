@@ -1,5 +1,6 @@
 # Every target works on a fresh machine with Go installed; `make test`
-# also needs tmux for the real-terminal tests (.ci/run installs it).
+# also needs tmux for the real-terminal tests and a C compiler for the
+# race detector and USB HID (cgo); .ci/run installs them.
 
 GO ?= go
 
@@ -25,6 +26,10 @@ fuzz: ## a short run of every fuzz test
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/cancan
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/ipass
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/swip
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/pass2u
+	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/ticketbao
+	$(GO) test -run='^$$' -fuzz=FuzzKeyboardReports -fuzztime=20s ./hardware/hid
+	$(GO) test -run='^$$' -fuzz=FuzzPOSReports -fuzztime=20s ./hardware/hid
 
 golden: ## rewrite the golden screens after a deliberate change
 	$(GO) test ./ui -update

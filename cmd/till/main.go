@@ -34,6 +34,7 @@ Usage:
   till void --receipt N          void a sale's wallet payment
   till refund --receipt N [--amount X]
                                  refund all or part of it
+  till devices                   USB HID devices, with the --scanner spec for each
   till tickets --receipt N [--refund QTY]
                                  a sale's e-tickets as TicketBao has them; refund some
 
@@ -54,7 +55,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.configPath, "config", g.configPath, "configuration `file` (default $XDG_CONFIG_HOME/till/config.toml, else built in)")
 	fs.StringVar(&g.dbPath, "db", g.dbPath, "database `file` (default $XDG_DATA_HOME/till/till.db, or demo.db with --demo)")
 	fs.BoolVar(&g.demo, "demo", g.demo, "use the built-in configuration and demo catalog")
-	fs.StringVar(&g.scanner, "scanner", g.scanner, "scanner `source`: serial:/dev/ttyACM0[?baud=9600] or file:/path/to/fifo")
+	fs.StringVar(&g.scanner, "scanner", g.scanner, "scanner `source`: serial:/dev/ttyACM0[?baud=9600], file:/path/to/fifo or hid:VID:PID[?interface=N] (see till devices)")
 }
 
 func main() {
@@ -88,6 +89,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runReplay(g, rest[1:], stdout, stderr)
 	case rest[0] == "resolve":
 		err = runResolve(g, rest[1:], stdout, stderr)
+	case rest[0] == "devices":
+		err = runDevices(g, rest[1:], stdout, stderr)
 	case rest[0] == "tickets":
 		err = runTickets(g, rest[1:], stdout, stderr)
 	case rest[0] == "void" || rest[0] == "refund":

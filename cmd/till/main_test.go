@@ -356,3 +356,29 @@ func TestImportLargeCatalog(t *testing.T) {
 		t.Errorf("CatalogSize = %d, %v; want %d", n, err, rows)
 	}
 }
+
+// till devices lists what is attached, or says there is nothing; a HID
+// scanner spec is understood on the command line and in the config.
+func TestDevicesAndHIDScannerSpecs(t *testing.T) {
+	isolate(t)
+	code, stdout, stderr := runTill(t, "devices")
+	if code != 0 || !(strings.Contains(stdout, "hid:") || strings.Contains(stdout, "no USB HID devices")) {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	dir := t.TempDir()
+	for spec, want := range map[string]string{
+		"hid:0c2e:0b61?interface=0&layout=de": "",
+		"hid:zz:0b61":                         "scanner.source",
+		"hid:0c2e:0b61?layout=klingon":        "scanner.source",
+	} {
+		cfg := filepath.Join(dir, "till.toml")
+		body := "[money]\ncurrency = \"TWD\"\n[tax]\nmode = \"inclusive\"\n[tax.rates]\nstandard = 5\n[scanner]\nsource = \"" + spec + "\"\n"
+		if err := os.WriteFile(cfg, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runTill(t, "--config", cfg, "--db", filepath.Join(dir, "till.db"), "sales")
+		if (want == "") != (code == 0) || !strings.Contains(stderr, want) {
+			t.Errorf("%s: exit %d, %s", spec, code, stderr)
+		}
+	}
+}

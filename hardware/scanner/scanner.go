@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxCodeLen is the longest code, in bytes, a source accepts. Longer lines
@@ -27,6 +29,10 @@ type Scan struct {
 	Code string
 	// Source names the source that read it, e.g. "serial:/dev/ttyACM0".
 	Source string
+	// Symbology is the code's AIM symbology identifier, such as "]E0"
+	// (EAN-13), "]C1" (GS1-128) or "]Q1" (QR Code), when the scanner
+	// reports it (HID POS scanners do); otherwise empty.
+	Symbology string
 }
 
 // State is a source's connection state.
@@ -91,6 +97,9 @@ type Source interface {
 // Both kinds are line sources (see NewLineSource); a terminal is put in raw
 // mode at the given baud rate (default 9600). The source's name is the spec
 // without its query.
+//
+// Other kinds are parsed by the package that registered them (see
+// Register): "hid:VID:PID?…" once till/hardware/hid is linked in.
 func Parse(spec string) (Source, error) {
 	kind, rest, ok := strings.Cut(spec, ":")
 	if !ok {
@@ -99,32 +108,30 @@ func Parse(spec string) (Source, error) {
 	switch kind {
 	case "serial", "file":
 	default:
-		return nil, fmt.Errorf("scanner spec %q: unknown kind %q (want serial or file)", spec, kind)
+		if parse := registered(kind); parse != nil {
+			return parse(spec)
+		}
+		return nil, fmt.Errorf("scanner spec %q: unknown kind %q (want %s)", spec, kind, kindList())
 	}
 	path, query, _ := strings.Cut(rest, "?")
 	if path == "" {
 		return nil, fmt.Errorf("scanner spec %q: no path", spec)
 	}
 	opts := []Option{WithName(kind + ":" + path)}
-	if query != "" {
-		vals, err := url.ParseQuery(query)
-		if err != nil {
-			return nil, fmt.Errorf("scanner spec %q: %w", spec, err)
-		}
-		for k, v := range vals {
-			switch k {
-			case "baud":
-				if len(v) != 1 {
-					return nil, fmt.Errorf("scanner spec %q: baud given %d times", spec, len(v))
-				}
-				baud, err := strconv.Atoi(v[0])
-				if err != nil {
-					return nil, fmt.Errorf("scanner spec %q: bad baud %q", spec, v[0])
-				}
-				opts = append(opts, WithBaud(baud))
-			default:
-				return nil, fmt.Errorf("scanner spec %q: unknown option %q", spec, k)
+	vals, err := ParseQuery(query)
+	if err != nil {
+		return nil, fmt.Errorf("scanner spec %q: %w", spec, err)
+	}
+	for k, v := range vals {
+		switch k {
+		case "baud":
+			baud, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, fmt.Errorf("scanner spec %q: bad baud %q", spec, v)
 			}
+			opts = append(opts, WithBaud(baud))
+		default:
+			return nil, fmt.Errorf("scanner spec %q: unknown option %q", spec, k)
 		}
 	}
 	src, err := NewLineSource(path, opts...)
@@ -132,4 +139,67 @@ func Parse(spec string) (Source, error) {
 		return nil, fmt.Errorf("scanner spec %q: %w", spec, err)
 	}
 	return src, nil
+}
+
+// ParseQuery parses the query of a spec (what follows "?") into its
+// options, each of which may be given once.
+func ParseQuery(query string) (map[string]string, error) {
+	vals, err := url.ParseQuery(query)
+	if err != nil {
+		return nil, err
+	}
+	opts := make(map[string]string, len(vals))
+	for k, v := range vals {
+		if len(v) != 1 {
+			return nil, fmt.Errorf("%s given %d times", k, len(v))
+		}
+		opts[k] = v[0]
+	}
+	return opts, nil
+}
+
+var kinds struct {
+	sync.RWMutex
+	parse map[string]func(spec string) (Source, error)
+}
+
+// Register makes Parse hand specs of the given kind ("kind:…") to parse,
+// which gets the whole spec. A package providing a source calls it from its
+// init function, so importing the package is what makes the kind available.
+// It panics if kind is empty, has a colon, is "serial" or "file", or is
+// already registered, or if parse is nil.
+func Register(kind string, parse func(spec string) (Source, error)) {
+	if kind == "" || strings.Contains(kind, ":") || kind == "serial" || kind == "file" || parse == nil {
+		panic(fmt.Sprintf("scanner.Register: bad kind %q", kind))
+	}
+	kinds.Lock()
+	defer kinds.Unlock()
+	if _, dup := kinds.parse[kind]; dup {
+		panic(fmt.Sprintf("scanner.Register: kind %q registered twice", kind))
+	}
+	if kinds.parse == nil {
+		kinds.parse = make(map[string]func(string) (Source, error))
+	}
+	kinds.parse[kind] = parse
+}
+
+func registered(kind string) func(string) (Source, error) {
+	kinds.RLock()
+	defer kinds.RUnlock()
+	return kinds.parse[kind]
+}
+
+// kindList says which kinds Parse accepts: "serial or file", "serial, file
+// or hid".
+func kindList() string {
+	names := []string{"serial", "file"}
+	kinds.RLock()
+	extra := make([]string, 0, len(kinds.parse))
+	for k := range kinds.parse {
+		extra = append(extra, k)
+	}
+	kinds.RUnlock()
+	slices.Sort(extra)
+	names = append(names, extra...)
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }

@@ -422,3 +422,34 @@ func TestDeviceAlwaysAtEOF(t *testing.T) {
 	// Reopened quietly at EOF: no further state changes.
 	expectNothing(t, events, 100*time.Millisecond)
 }
+
+func TestRegister(t *testing.T) {
+	var got string
+	Register("testkind", func(spec string) (Source, error) {
+		got = spec
+		return NewLineSource("/dev/null", WithName(spec))
+	})
+	src, err := Parse("testkind:a:b?c=d")
+	if err != nil || got != "testkind:a:b?c=d" || src.Name() != got {
+		t.Fatalf("Parse of a registered kind: %v, %v; parse got %q", src, err, got)
+	}
+	if _, err := Parse("usb:1"); err == nil || !strings.Contains(err.Error(), "want serial, file or testkind") {
+		t.Errorf("unknown kind error %v, want the registered kinds listed", err)
+	}
+	for name, f := range map[string]func(){
+		"twice":     func() { Register("testkind", func(string) (Source, error) { return nil, nil }) },
+		"serial":    func() { Register("serial", func(string) (Source, error) { return nil, nil }) },
+		"empty":     func() { Register("", func(string) (Source, error) { return nil, nil }) },
+		"colon":     func() { Register("a:b", func(string) (Source, error) { return nil, nil }) },
+		"nil parse": func() { Register("other", nil) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Register %s did not panic", name)
+				}
+			}()
+			f()
+		}()
+	}
+}
