@@ -60,6 +60,11 @@ type Options struct {
 	JournalChanged func()
 	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// WedgeGap and WedgeMin tell a keyboard-wedge scanner from a person:
+	// at least WedgeMin keys, each within WedgeGap of the last, then
+	// Enter, are a scan. A zero WedgeGap turns this off.
+	WedgeGap time.Duration
+	WedgeMin int
 	// DemoCustomer, set in demo mode only, plays the customer who scans
 	// the code on screen: pays in the app, or takes the loyalty discount
 	// and pays at the till. reference is the payment's key.
@@ -127,6 +132,7 @@ type Model struct {
 	wallet      walletState
 	quote       quoteState
 	redeem      redeemState
+	wedge       wedgeState
 	receipt     receiptState
 	journalView journalState
 }
@@ -267,11 +273,27 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setInfo(sanitize.Text(msg.Info))
 		}
 		return m, nil
+	case wedgeFlushMsg:
+		return m, m.onWedgeFlush(msg)
 	case tea.KeyPressMsg:
-		if key.Matches(msg, m.keys.Quit) {
-			return m, tea.Quit
+		if cmd, held := m.wedgeKey(msg); held {
+			return m, cmd
 		}
+		return m, m.handleKey(msg)
 	}
+	return m, m.route(msg)
+}
+
+// handleKey quits or hands a key to the screen on show.
+func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(k, m.keys.Quit) {
+		return tea.Quit
+	}
+	return m.route(k)
+}
+
+// route hands a message to the screen on show.
+func (m *Model) route(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch m.screen {
 	case screenSale:
@@ -287,7 +309,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case screenRedeem:
 		cmd = m.updateRedeem(msg)
 	}
-	return m, cmd
+	return cmd
 }
 
 // View draws the current screen. Terminal modes are set here only.

@@ -33,7 +33,11 @@ type Config struct {
 	Tax       sale.TaxRules
 	Embedded  barcode.Rules
 	Scanner   string // scanner source spec, empty for keyboard only
-	Source    string // where the configuration came from, for messages
+	// WedgeGap and WedgeMin tell a keyboard-wedge scanner's burst from
+	// typing: at least WedgeMin keys, each within WedgeGap, then Enter.
+	WedgeGap time.Duration
+	WedgeMin int
+	Source   string // where the configuration came from, for messages
 	// Wallets are offered at payment in this order; each one's provider
 	// is configured below.
 	Wallets    []wallet.Wallet
@@ -170,7 +174,9 @@ type file struct {
 		} `toml:"embedded"`
 	} `toml:"barcode"`
 	Scanner struct {
-		Source string `toml:"source"`
+		Source   string         `toml:"source"`
+		WedgeGap *time.Duration `toml:"wedge_gap"`
+		WedgeMin *int           `toml:"wedge_min"`
 	} `toml:"scanner"`
 	Payments struct {
 		Wallets []string      `toml:"wallets"`
@@ -317,6 +323,19 @@ func Parse(data []byte, source string) (Config, error) {
 		if _, err := scanner.Parse(c.Scanner); err != nil {
 			return fail("scanner.source", "%v", err)
 		}
+	}
+	c.WedgeGap, c.WedgeMin = 35*time.Millisecond, 6
+	if g := f.Scanner.WedgeGap; g != nil {
+		if *g < 0 || *g > time.Second {
+			return fail("scanner.wedge_gap", "%v is outside 0 (off) to 1s", *g)
+		}
+		c.WedgeGap = *g
+	}
+	if n := f.Scanner.WedgeMin; n != nil {
+		if *n < 2 || *n > 64 {
+			return fail("scanner.wedge_min", "%d is outside 2 to 64", *n)
+		}
+		c.WedgeMin = *n
 	}
 	c.Cancan, c.IPass, c.SWiP = f.Providers.Cancan, f.Providers.IPass, f.Providers.SWiP
 	c.Pass2U, c.TicketBao = f.Providers.Pass2U.Pass2U, f.Providers.TicketBao

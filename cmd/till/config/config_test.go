@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"till/store/barcode"
 	"till/store/sale"
@@ -212,6 +213,25 @@ pickup_type = "order"
 	for in, want := range cases {
 		if _, err := Parse([]byte(in), "x.toml"); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v, want it to mention %q", err, want)
+		}
+	}
+}
+
+func TestWedgeThresholds(t *testing.T) {
+	c, err := Parse([]byte(minimal), "x.toml")
+	if err != nil || c.WedgeGap != 35*time.Millisecond || c.WedgeMin != 6 {
+		t.Fatalf("defaults %v %d, %v", c.WedgeGap, c.WedgeMin, err)
+	}
+	c, err = Parse([]byte(minimal+"[scanner]\nwedge_gap = \"0s\"\nwedge_min = 8\n"), "x.toml")
+	if err != nil || c.WedgeGap != 0 || c.WedgeMin != 8 {
+		t.Fatalf("off: %v %d, %v", c.WedgeGap, c.WedgeMin, err)
+	}
+	for in, want := range map[string]string{
+		"[scanner]\nwedge_gap = \"5s\"\n": "scanner.wedge_gap",
+		"[scanner]\nwedge_min = 1\n":      "scanner.wedge_min",
+	} {
+		if _, err := Parse([]byte(minimal+in), "x.toml"); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v", in, err)
 		}
 	}
 }
