@@ -30,6 +30,7 @@ fuzz: ## a short run of every fuzz test
 	$(GO) test -run='^$$' -fuzz=FuzzDecode -fuzztime=20s -fuzzminimizetime=2s ./providers/ticketbao
 	$(GO) test -run='^$$' -fuzz=FuzzKeyboardReports -fuzztime=20s ./hardware/hid
 	$(GO) test -run='^$$' -fuzz=FuzzPOSReports -fuzztime=20s ./hardware/hid
+	$(GO) test -run='^$$' -fuzz=FuzzRender -fuzztime=20s ./hardware/printer
 
 golden: ## rewrite the golden screens after a deliberate change
 	$(GO) test ./ui -update

@@ -107,7 +107,7 @@ func (h *harness) run(cmd tea.Cmd) {
 			}
 			queue = append(queue, next)
 		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg,
-			campaignsMsg, redeemDoneMsg:
+			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

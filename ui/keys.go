@@ -37,6 +37,8 @@ type KeyMap struct {
 	Coupon key.Binding
 	// TicketEmail takes the address the e-tickets are mailed to.
 	TicketEmail key.Binding
+	// Print prints the receipt on screen.
+	Print key.Binding
 	// VoidSale voids every line of an unpaid sale (pressed twice).
 	VoidSale key.Binding
 	// Quote asks a loyalty provider for the discount every customer gets.
@@ -57,6 +59,7 @@ func DefaultKeyMap() KeyMap {
 		ListDown:    key.NewBinding(key.WithKeys("down")),
 		Coupon:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
 		TicketEmail: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "e-mail tickets")),
+		Print:       key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "print")),
 		VoidSale:    key.NewBinding(key.WithKeys("f10"), key.WithHelp("F10", "void sale")),
 		Qty:         key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),
 		Void:        key.NewBinding(key.WithKeys("f4", "delete"), key.WithHelp("F4", "void")),

@@ -60,6 +60,8 @@ type Options struct {
 	JournalChanged func()
 	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// Printer, if set, prints receipts and opens the cash drawer.
+	Printer Printer
 	// WedgeGap and WedgeMin tell a keyboard-wedge scanner from a person:
 	// at least WedgeMin keys, each within WedgeGap of the last, then
 	// Enter, are a scan. A zero WedgeGap turns this off.
@@ -125,6 +127,7 @@ type Model struct {
 
 	status    status
 	scanner   string // scanner state for the status line
+	printing  string // the printer's state for the status line
 	providers ProvidersMsg
 
 	search      searchState
@@ -237,6 +240,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWalletDone(msg)
 	case quoteMsg:
 		return m, m.onQuote(msg)
+	case printedMsg:
+		return m, m.onPrinted(msg)
+	case drawerMsg:
+		return m, m.onDrawer(msg)
 	case campaignsMsg:
 		return m, m.onCampaigns(msg)
 	case redeemDoneMsg:

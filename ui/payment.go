@@ -161,7 +161,7 @@ func (m *Model) takeCash(typed string) tea.Cmd {
 	} else {
 		m.setSuccess("Cash " + m.opt.Currency.Format(tn.Amount) + " taken")
 	}
-	return m.changed()
+	return tea.Batch(m.changed(), m.openDrawer())
 }
 
 func (m *Model) viewPayment() string {

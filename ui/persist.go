@@ -105,7 +105,7 @@ func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
 	m.receipt = receiptState{sale: msg.sale}
 	m.screen = screenReceipt
 	m.setSuccess("Sale complete")
-	return nil
+	return m.printReceipt(msg.sale)
 }
 
 // ensureSale starts a new sale when the first item arrives.

@@ -46,6 +46,9 @@ func (m *Model) updateReceipt(msg tea.Msg) tea.Cmd {
 	case !ok:
 	case key.Matches(press, m.keys.NextSale) || key.Matches(press, m.keys.Back):
 		return m.leaveReceipt()
+	case m.opt.Printer != nil && key.Matches(press, m.keys.Print):
+		m.setInfo("Printing…")
+		return m.printReceipt(m.receipt.sale)
 	case key.Matches(press, m.keys.ListUp):
 		m.receipt.top = max(m.receipt.top-1, 0)
 	case key.Matches(press, m.keys.ListDown):
@@ -91,6 +94,9 @@ func (m *Model) viewReceipt() string {
 	keys := []key.Binding{m.keys.NextSale, m.keys.Quit}
 	if m.receipt.reprint {
 		keys[0] = m.keys.Back
+	}
+	if m.opt.Printer != nil {
+		keys = append([]key.Binding{m.keys.Print}, keys...)
 	}
 	if len(lines) > room {
 		// Too tall: a window onto it, moved with the arrows.

@@ -467,6 +467,9 @@ func (m *Model) statusLine() string {
 	if m.scanner != "" {
 		parts = append(parts, "scanner "+m.scanner)
 	}
+	if m.printing != "" {
+		parts = append(parts, "printer "+m.printing)
+	}
 	if len(m.providers) == 0 {
 		parts = append(parts, "cash only")
 	}

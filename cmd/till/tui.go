@@ -74,6 +74,14 @@ func runTUI(g globals) error {
 	if passes != nil {
 		opt.Redeemer, opt.Campaigns, opt.DefaultCampaign = passes, cfg.Campaigns, cfg.Pass2U.DefaultCampaign
 	}
+	prn, err := openPrinter(cfg)
+	if err != nil {
+		return fmt.Errorf("printer.device: %w", err)
+	}
+	if prn != nil {
+		defer prn.dev.Close()
+		opt.Printer = prn
+	}
 	tickets, err := ticketer(cfg)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"till/assets"
+	"till/hardware/printer"
 	"till/hardware/scanner"
 	"till/providers/wallet"
 	"till/store/barcode"
@@ -33,6 +34,9 @@ type Config struct {
 	Tax       sale.TaxRules
 	Embedded  barcode.Rules
 	Scanner   string // scanner source spec, empty for keyboard only
+	// Printer is the receipt printer's spec (hardware/printer), empty for
+	// none.
+	Printer string
 	// WedgeGap and WedgeMin tell a keyboard-wedge scanner's burst from
 	// typing: at least WedgeMin keys, each within WedgeGap, then Enter.
 	WedgeGap time.Duration
@@ -178,6 +182,9 @@ type file struct {
 		WedgeGap *time.Duration `toml:"wedge_gap"`
 		WedgeMin *int           `toml:"wedge_min"`
 	} `toml:"scanner"`
+	Printer struct {
+		Device string `toml:"device"`
+	} `toml:"printer"`
 	Payments struct {
 		Wallets []string      `toml:"wallets"`
 		Timeout time.Duration `toml:"timeout"`
@@ -322,6 +329,11 @@ func Parse(data []byte, source string) (Config, error) {
 	if c.Scanner != "" {
 		if _, err := scanner.Parse(c.Scanner); err != nil {
 			return fail("scanner.source", "%v", err)
+		}
+	}
+	if c.Printer = f.Printer.Device; c.Printer != "" {
+		if _, err := printer.ParseSpec(c.Printer); err != nil {
+			return fail("printer.device", "%v", err)
 		}
 	}
 	c.WedgeGap, c.WedgeMin = 35*time.Millisecond, 6

@@ -235,3 +235,13 @@ func TestWedgeThresholds(t *testing.T) {
 		}
 	}
 }
+
+func TestPrinterDevice(t *testing.T) {
+	c, err := Parse([]byte(minimal+"[printer]\ndevice = \"tcp:192.168.1.50:9100?width=48&encoding=big5\"\n"), "x.toml")
+	if err != nil || c.Printer == "" {
+		t.Fatalf("%q, %v", c.Printer, err)
+	}
+	if _, err := Parse([]byte(minimal+"[printer]\ndevice = \"tcp:192.168.1.50?width=40\"\n"), "x.toml"); err == nil || !strings.Contains(err.Error(), "printer.device") {
+		t.Errorf("bad width: %v", err)
+	}
+}
