@@ -331,3 +331,19 @@ func TestJournalScreenRetriesNow(t *testing.T) {
 		t.Error("esc must return to the sale")
 	}
 }
+
+func TestKioskKeysCannotQuit(t *testing.T) {
+	h := newHarnessWith(t, testDB(t), nil, func(o *Options) { o.Kiosk = true })
+	for _, k := range []tea.KeyPressMsg{{Code: 'c', Mod: tea.ModCtrl}, {Code: 'q', Mod: tea.ModCtrl}, {Code: 'z', Mod: tea.ModCtrl}, {Code: '\\', Mod: tea.ModCtrl}} {
+		_, cmd := h.m.Update(k)
+		if cmd != nil {
+			if _, ok := cmd().(tea.QuitMsg); ok {
+				t.Errorf("%s quits a kiosk", k)
+			}
+		}
+	}
+	h.wantScreen("kiosk mode: it cannot be left from the keyboard")
+	if strings.Contains(h.screen(), "quit") {
+		t.Error("the help bar offers quit in a kiosk")
+	}
+}

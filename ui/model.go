@@ -4,6 +4,7 @@
 package ui
 
 import (
+	"slices"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -60,6 +61,8 @@ type Options struct {
 	JournalChanged func()
 	// Tick schedules the busy spinner; tea.Tick unless a test stops time.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
+	// Kiosk: the keyboard cannot quit or suspend the till.
+	Kiosk bool
 	// Printer, if set, prints receipts and opens the cash drawer.
 	Printer Printer
 	// WedgeGap and WedgeMin tell a keyboard-wedge scanner from a person:
@@ -178,6 +181,8 @@ func New(opt Options) *Model {
 	m.payment.input = newInput("Cash tendered: ", "amount")
 	m.redeem.input = newInput("Pass: ", "scan the customer's pass")
 	m.input.Focus()
+	// In kiosk mode the quit keys are off, and out of the help bar.
+	m.keys.Quit.SetEnabled(!opt.Kiosk)
 	if opt.OpenSale != nil {
 		m.sale = opt.OpenSale.Clone()
 		m.shown = opt.OpenSale.Clone()
@@ -293,8 +298,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // handleKey quits or hands a key to the screen on show.
 func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
-	if key.Matches(k, m.keys.Quit) {
+	switch {
+	case key.Matches(k, m.keys.Quit):
 		return tea.Quit
+	case m.opt.Kiosk && slices.Contains(m.keys.Quit.Keys(), k.String()):
+		m.setError("This till is in kiosk mode: it cannot be left from the keyboard")
+		return nil
 	}
 	return m.route(k)
 }

@@ -46,6 +46,7 @@ type globals struct {
 	configPath string
 	dbPath     string
 	demo       bool
+	kiosk      bool
 	scanner    string
 }
 
@@ -55,6 +56,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.configPath, "config", g.configPath, "configuration `file` (default $XDG_CONFIG_HOME/till/config.toml, else built in)")
 	fs.StringVar(&g.dbPath, "db", g.dbPath, "database `file` (default $XDG_DATA_HOME/till/till.db, or demo.db with --demo)")
 	fs.BoolVar(&g.demo, "demo", g.demo, "use the built-in configuration and demo catalog")
+	fs.BoolVar(&g.kiosk, "kiosk", g.kiosk, "a till that boots into the checkout: the keyboard cannot leave or suspend it")
 	fs.StringVar(&g.scanner, "scanner", g.scanner, "scanner `source`: serial:/dev/ttyACM0[?baud=9600], file:/path/to/fifo or hid:VID:PID[?interface=N] (see till devices)")
 }
 

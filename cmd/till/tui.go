@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -105,7 +108,25 @@ func runTUI(g globals) error {
 			}
 		}
 	}
-	p := tea.NewProgram(ui.New(opt))
+	opt.Kiosk = g.kiosk
+	var popts []tea.ProgramOption
+	if g.kiosk {
+		// Interrupt, quit and stop from the terminal do nothing; systemd's
+		// SIGTERM still ends the till cleanly.
+		popts = append(popts, tea.WithoutSignalHandler())
+		signal.Ignore(syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTSTP, syscall.SIGHUP)
+	}
+	p := tea.NewProgram(ui.New(opt), popts...)
+	if g.kiosk {
+		term := make(chan os.Signal, 1)
+		signal.Notify(term, syscall.SIGTERM)
+		defer signal.Stop(term)
+		go func() {
+			if _, ok := <-term; ok {
+				p.Quit()
+			}
+		}()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if src != nil {
