@@ -1,10 +1,11 @@
 // Package store is the till's database: the catalog, the sale on screen,
 // the completed sales and the payment journal, in one bbolt file.
 //
-// Layout, schema version 2 (names are the constants below):
+// Layout, schema version 4 (names are the constants below):
 //
 //	meta      "schema"       -> version, uint64 big-endian
 //	          "last_receipt" -> last receipt number given, uint64 big-endian
+//	          "open_shift"   -> key in shifts of the shift open now (v4)
 //	items     SKU            -> JSON sale.Item
 //	barcodes  barcode key    -> SKU
 //	open      "sale"         -> JSON sale.Sale, the one sale on screen
@@ -12,6 +13,11 @@
 //	receipts  number (uint64 big-endian) -> sale ID
 //	journal       seq (uint64 big-endian) -> JSON JournalEntry (v2)
 //	journal_keys  idempotency key -> seq (v2)
+//	journal_open  seq -> nothing, for every entry still open (v3)
+//	users         user ID -> JSON userRecord (v4)
+//	approvals     seq (uint64 big-endian) -> JSON Approval (v4)
+//	shifts        opening seq (uint64 big-endian) -> JSON Shift (v4)
+//	shift_numbers Z number (uint64 big-endian) -> key in shifts (v4)
 //
 // Receipt numbers are big-endian so that bbolt's byte order is number
 // order. Every write is one transaction, committed and fsynced before the
@@ -45,10 +51,17 @@ var (
 	// Schema v3: seq -> nothing for every entry still open, so the replay
 	// reads what waits without decoding the settled history.
 	bucketJournalOpen = []byte("journal_open")
+	// Schema v4: clerks and managers, manager approvals, shifts and the
+	// index of closed shifts by Z number.
+	bucketUsers        = []byte("users")
+	bucketApprovals    = []byte("approvals")
+	bucketShifts       = []byte("shifts")
+	bucketShiftNumbers = []byte("shift_numbers")
 
 	keySchema      = []byte("schema")
 	keyLastReceipt = []byte("last_receipt")
 	keyOpenSale    = []byte("sale")
+	keyOpenShift   = []byte("open_shift")
 )
 
 // lockTimeout bounds the wait for a file another till holds; without it
@@ -94,6 +107,14 @@ var migrations = []migration{
 			}
 			return nil
 		})
+	}},
+	{4, func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketUsers, bucketApprovals, bucketShifts, bucketShiftNumbers} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("creating bucket %q: %w", name, err)
+			}
+		}
+		return nil
 	}},
 }
 

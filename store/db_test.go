@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,8 +59,8 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if v != 3 {
-			t.Errorf("schema version %d, want 3", v)
+		if v != schemaVersion {
+			t.Errorf("schema version %d, want %d", v, schemaVersion)
 		}
 		for _, name := range [][]byte{bucketItems, bucketBarcodes, bucketOpen, bucketSales, bucketReceipts, bucketJournal, bucketJournalKeys, bucketJournalOpen} {
 			if tx.Bucket(name) == nil {
@@ -87,7 +88,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	if err == nil {
 		t.Fatal("Open of a newer schema succeeded")
 	}
-	if want := "database schema v7 is newer than this till understands (v3)"; !strings.Contains(err.Error(), want) {
+	if want := fmt.Sprintf("database schema v7 is newer than this till understands (v%d)", schemaVersion); !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not say %q", err, want)
 	}
 	// The refused open must leave the file usable by a newer till, and

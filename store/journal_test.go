@@ -478,8 +478,8 @@ func TestJournalMigratesV1(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = db.Close() })
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		if v, err := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); err != nil || v != 3 {
-			t.Errorf("schema after migration %d, %v; want 3", v, err)
+		if v, err := decodeUint(tx.Bucket(bucketMeta).Get(keySchema)); err != nil || v != schemaVersion {
+			t.Errorf("schema after migration %d, %v; want %d", v, err, schemaVersion)
 		}
 		for _, name := range [][]byte{bucketJournal, bucketJournalKeys, bucketJournalOpen} {
 			if tx.Bucket(name) == nil {

@@ -37,6 +37,14 @@ Usage:
   till devices                   USB HID devices, with the --scanner spec for each
   till tickets --receipt N [--refund QTY]
                                  a sale's e-tickets as TicketBao has them; refund some
+  till users add --id ID --name NAME --role clerk|manager
+                                 add a user who logs in with a PIN (read from stdin)
+  till users list [--json]       the clerks and managers
+  till users disable --id ID     stop a user logging in
+  till report x [--json]         X report: the open shift so far (or today)
+  till report z --counted AMOUNT --by ID [--json]
+                                 close the shift and print its Z report
+  till report z --number N       print Z report N again
 
 Flags:
 `
@@ -95,6 +103,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runDevices(g, rest[1:], stdout, stderr)
 	case rest[0] == "tickets":
 		err = runTickets(g, rest[1:], stdout, stderr)
+	case rest[0] == "users":
+		err = runUsers(g, rest[1:], stdout, stderr)
+	case rest[0] == "report":
+		err = runReport(g, rest[1:], stdout, stderr)
 	case rest[0] == "void" || rest[0] == "refund":
 		err = runAdjust(rest[0], g, rest[1:], stdout, stderr)
 	case rest[0] == "help":
