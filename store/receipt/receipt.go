@@ -34,15 +34,15 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	var out []string
 	add := func(l string) { out = append(out, l) }
 	rule := strings.Repeat("-", width)
-	add(center(sanitize.Text(h.StoreName), width))
+	add(Center(sanitize.Text(h.StoreName), width))
 	if h.TillID != "" {
-		add(center("Till "+sanitize.Text(h.TillID), width))
+		add(Center("Till "+sanitize.Text(h.TillID), width))
 	}
 	when := s.Completed
 	if when.IsZero() {
 		when = s.Opened
 	}
-	add(spread(fmt.Sprintf("Receipt %06d", s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
+	add(Spread(fmt.Sprintf("Receipt %06d", s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
 	add(rule)
 	for _, l := range s.ActiveLines() {
 		amount := cur.Format(l.Amount())
@@ -51,27 +51,27 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 			if amount = CouponValue(l, t, cur); l.Coupon.Status != sale.TenderApproved {
 				amount = sanitize.Text(l.Coupon.Status)
 			}
-			add(spread(name, amount, width))
+			add(Spread(name, amount, width))
 			continue
 		}
 		if !l.Weighed && l.Qty == 1 {
-			add(spread(name, amount, width))
+			add(Spread(name, amount, width))
 			continue
 		}
-		add(fit(name, width))
-		add(spread("  "+Quantity(l, cur), amount, width))
+		add(Fit(name, width))
+		add(Spread("  "+Quantity(l, cur), amount, width))
 	}
 	add(rule)
 	for _, d := range s.Discounts {
-		add(spread(sanitize.Text(d.Label), "-"+cur.Format(d.Amount), width))
+		add(Spread(sanitize.Text(d.Label), "-"+cur.Format(d.Amount), width))
 	}
-	add(spread("TOTAL", cur.Code+" "+cur.Format(t.Total), width))
+	add(Spread("TOTAL", cur.Code+" "+cur.Format(t.Total), width))
 	for _, tl := range t.Taxes {
 		label := fmt.Sprintf("Tax %s %s", sanitize.Text(tl.Class), Rate(tl.Rate))
 		if tax.Mode == sale.TaxInclusive {
 			label += " incl."
 		}
-		add(spread(label, cur.Format(tl.Tax), width))
+		add(Spread(label, cur.Format(tl.Tax), width))
 	}
 	add(rule)
 	for _, tn := range s.Tenders {
@@ -80,16 +80,16 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		}
 		label := Method(tn.Method)
 		if tn.Method == sale.MethodCash {
-			add(spread(label+" tendered", cur.Format(tn.Tendered), width))
+			add(Spread(label+" tendered", cur.Format(tn.Tendered), width))
 		} else {
-			add(spread(label, cur.Format(tn.Amount), width))
+			add(Spread(label, cur.Format(tn.Amount), width))
 		}
 		if tn.Reference != "" {
-			add(fit("  Ref "+sanitize.Text(tn.Reference), width))
+			add(Fit("  Ref "+sanitize.Text(tn.Reference), width))
 		}
 	}
 	if t.Change > 0 {
-		add(spread("Change", cur.Format(t.Change), width))
+		add(Spread("Change", cur.Format(t.Change), width))
 	}
 	add(rule)
 	if s.Tickets != nil {
@@ -102,8 +102,8 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		}
 		add(rule)
 	}
-	add(center("Sale "+s.ID, width))
-	add(center("Thank you", width))
+	add(Center("Sale "+s.ID, width))
+	add(Center("Thank you", width))
 	return out, nil
 }
 
@@ -171,18 +171,18 @@ func Method(m string) string {
 	return sanitize.Text(m)
 }
 
-// fit truncates s to width display columns (wide characters count two).
-func fit(s string, width int) string {
+// Fit truncates s to width display columns (wide characters count two).
+func Fit(s string, width int) string {
 	return ansi.Truncate(s, width, "…")
 }
 
-// spread puts left and right at the two edges, shortening left if needed.
-func spread(left, right string, width int) string {
+// Spread puts left and right at the two edges, shortening left if needed.
+func Spread(left, right string, width int) string {
 	room := width - ansi.StringWidth(right) - 1
 	if room < 1 {
-		return fit(right, width)
+		return Fit(right, width)
 	}
-	left = fit(left, room)
+	left = Fit(left, room)
 	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-ansi.StringWidth(right)) + right
 }
 
@@ -200,8 +200,9 @@ func wrap(s string, width int) []string {
 	return out
 }
 
-func center(s string, width int) string {
-	s = fit(s, width)
+// Center centres s in width columns.
+func Center(s string, width int) string {
+	s = Fit(s, width)
 	pad := (width - ansi.StringWidth(s)) / 2
 	return strings.Repeat(" ", pad) + s
 }

@@ -28,7 +28,7 @@ func (r Report) Lines(cur money.Currency, width int) []string {
 	}
 	var out []string
 	add := func(l string) { out = append(out, l) }
-	pair := func(label, value string) { add(spread(label, value, width)) }
+	pair := func(label, value string) { add(receipt.Spread(label, value, width)) }
 	amount := func(label string, a money.Amount) { pair(label, cur.Format(a)) }
 	counted := func(label string, t Tally) { amount(fmt.Sprintf("%s (%d)", label, t.Count), t.Amount) }
 	rule := func() { add(strings.Repeat("-", width)) }
@@ -38,15 +38,15 @@ func (r Report) Lines(cur money.Currency, width int) []string {
 	if r.Kind == KindZ {
 		title = fmt.Sprintf("Z REPORT %06d", r.Number)
 	}
-	add(center(title, width))
+	add(receipt.Center(title, width))
 	if r.Reprint {
-		add(center("REPRINT", width))
+		add(receipt.Center("REPRINT", width))
 	}
 	if r.Store != "" {
-		add(center(sanitize.Text(r.Store), width))
+		add(receipt.Center(sanitize.Text(r.Store), width))
 	}
 	if r.Till != "" {
-		add(center("Till "+sanitize.Text(r.Till), width))
+		add(receipt.Center("Till "+sanitize.Text(r.Till), width))
 	}
 	pair("From", when(r.From))
 	pair("To", when(r.To))
@@ -150,26 +150,6 @@ func provider(p string) string {
 	return sanitize.Text(p)
 }
 
-// fit truncates s to width display columns.
-func fit(s string, width int) string {
-	return ansi.Truncate(s, width, "…")
-}
-
-// spread puts left and right at the two edges, shortening left if needed.
-func spread(left, right string, width int) string {
-	room := width - ansi.StringWidth(right) - 1
-	if room < 1 {
-		return fit(right, width)
-	}
-	left = fit(left, room)
-	return left + strings.Repeat(" ", width-ansi.StringWidth(left)-ansi.StringWidth(right)) + right
-}
-
-func center(s string, width int) string {
-	s = fit(s, width)
-	return strings.Repeat(" ", (width-ansi.StringWidth(s))/2) + s
-}
-
 // wrap breaks s at spaces into lines of at most width columns; a word
 // longer than a line is cut.
 func wrap(s string, width int) []string {
@@ -182,12 +162,12 @@ func wrap(s string, width int) []string {
 		case ansi.StringWidth(line)+1+ansi.StringWidth(w) <= width:
 			line += " " + w
 		default:
-			out = append(out, fit(line, width))
+			out = append(out, receipt.Fit(line, width))
 			line = "  " + w
 		}
 	}
 	if line != "" {
-		out = append(out, fit(line, width))
+		out = append(out, receipt.Fit(line, width))
 	}
 	return out
 }
