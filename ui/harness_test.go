@@ -99,6 +99,11 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
+		case approvedMsg:
+			// What was approved may quit the program: its command is
+			// left in held for the test to look at.
+			_, next := h.m.Update(msg)
+			h.held = next
 		case walletPendingMsg:
 			_, next := h.m.Update(msg)
 			if h.hold {
@@ -107,7 +112,7 @@ func (h *harness) run(cmd tea.Cmd) {
 			}
 			queue = append(queue, next)
 		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg,
-			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg:
+			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg, staffInitMsg, pinCheckedMsg, shiftOpenedMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -37,6 +37,10 @@ type KeyMap struct {
 	Coupon key.Binding
 	// TicketEmail takes the address the e-tickets are mailed to.
 	TicketEmail key.Binding
+	// NoSale opens the drawer without a sale (a manager approves).
+	NoSale key.Binding
+	// Lock logs the clerk out, leaving the sale as it is.
+	Lock key.Binding
 	// Print prints the receipt on screen.
 	Print key.Binding
 	// VoidSale voids every line of an unpaid sale (pressed twice).
@@ -59,6 +63,8 @@ func DefaultKeyMap() KeyMap {
 		ListDown:    key.NewBinding(key.WithKeys("down")),
 		Coupon:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
 		TicketEmail: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "e-mail tickets")),
+		NoSale:      key.NewBinding(key.WithKeys("f11"), key.WithHelp("F11", "no sale")),
+		Lock:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "lock")),
 		Print:       key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "print")),
 		VoidSale:    key.NewBinding(key.WithKeys("f10"), key.WithHelp("F10", "void sale")),
 		Qty:         key.NewBinding(key.WithKeys("f2"), key.WithHelp("F2", "qty")),

@@ -63,6 +63,9 @@ type Options struct {
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	// Kiosk: the keyboard cannot quit or suspend the till.
 	Kiosk bool
+	// Staff, if set and the database has users, makes the till ask for
+	// a login and a manager's PIN where one is needed.
+	Staff Staff
 	// Printer, if set, prints receipts and opens the cash drawer.
 	Printer Printer
 	// WedgeGap and WedgeMin tell a keyboard-wedge scanner from a person:
@@ -94,6 +97,7 @@ const (
 	screenReceipt
 	screenJournal
 	screenRedeem
+	screenStaff
 )
 
 // Model is the root model.
@@ -139,6 +143,7 @@ type Model struct {
 	quote       quoteState
 	redeem      redeemState
 	wedge       wedgeState
+	staff       staffState
 	receipt     receiptState
 	journalView journalState
 }
@@ -180,6 +185,7 @@ func New(opt Options) *Model {
 	m.search.input = newInput("Find: ", "type part of a name or SKU")
 	m.payment.input = newInput("Cash tendered: ", "amount")
 	m.redeem.input = newInput("Pass: ", "scan the customer's pass")
+	m.staff.input = newInput("Your id: ", "")
 	m.input.Focus()
 	// In kiosk mode the quit keys are off, and out of the help bar.
 	m.keys.Quit.SetEnabled(!opt.Kiosk)
@@ -212,6 +218,10 @@ func newInput(prompt, placeholder string) textinput.Model {
 // flight is looked up before anything else, and a fully paid sale is
 // completed.
 func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.resume(), m.staffInit())
+}
+
+func (m *Model) resume() tea.Cmd {
 	switch {
 	case m.sale == nil:
 		return nil
@@ -245,6 +255,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWalletDone(msg)
 	case quoteMsg:
 		return m, m.onQuote(msg)
+	case staffInitMsg:
+		return m, m.onStaffInit(msg)
+	case pinCheckedMsg:
+		return m, m.onPINChecked(msg)
+	case approvedMsg:
+		return m, m.onApproved(msg)
+	case shiftOpenedMsg:
+		return m, m.onShiftOpened(msg)
 	case printedMsg:
 		return m, m.onPrinted(msg)
 	case drawerMsg:
@@ -302,8 +320,11 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Quit):
 		return tea.Quit
 	case m.opt.Kiosk && slices.Contains(m.keys.Quit.Keys(), k.String()):
-		m.setError("This till is in kiosk mode: it cannot be left from the keyboard")
-		return nil
+		if !m.staff.on {
+			m.setError("This till is in kiosk mode: it cannot be left from the keyboard")
+			return nil
+		}
+		return m.needManager(store.ActionLeaveKiosk, "", func(*Model) tea.Cmd { return tea.Quit })
 	}
 	return m.route(k)
 }
@@ -324,6 +345,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		cmd = m.updateJournal(msg)
 	case screenRedeem:
 		cmd = m.updateRedeem(msg)
+	case screenStaff:
+		cmd = m.updateStaff(msg)
 	}
 	return cmd
 }
@@ -344,6 +367,8 @@ func (m *Model) View() tea.View {
 		body = m.viewJournal()
 	case screenRedeem:
 		body = m.viewRedeem()
+	case screenStaff:
+		body = m.viewStaff()
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true

@@ -72,6 +72,10 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(press, m.keys.Coupon):
 		return m.openRedeem()
+	case key.Matches(press, m.keys.NoSale):
+		return m.noSale()
+	case key.Matches(press, m.keys.Lock):
+		return m.askLogin("Locked: log in to go on")
 	case key.Matches(press, m.keys.Search):
 		m.screen = screenSearch
 		m.search.input.Reset()
@@ -145,6 +149,8 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Qty.SetEnabled(hasLine)
 	m.keys.Void.SetEnabled(hasLine)
 	m.keys.Pay.SetEnabled(t.Items > 0)
+	m.keys.NoSale.SetEnabled(m.opt.Printer != nil)
+	m.keys.Lock.SetEnabled(m.staff.on)
 	m.keys.VoidSale.SetEnabled(t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Coupon.SetEnabled(m.opt.Redeemer != nil && (m.shown == nil || len(m.shown.Tenders) == 0))
 	_, _, quotes := m.quoter()
@@ -280,6 +286,9 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 		return nil
 	}
 	switch {
+	case m.locked() || m.screen == screenStaff:
+		m.setError("Scan ignored: log in first")
+		return nil
 	case m.screen == screenPayment && (m.payment.mode == payChoose || m.payment.mode == payWalletCode):
 		return m.walletCode(code)
 	case m.screen == screenRedeem && m.redeem.chosen != nil:
@@ -394,7 +403,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.NoSale, k.Lock, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {
@@ -427,6 +436,9 @@ func (m *Model) header(title string) string {
 	left := " " + sanitize.Text(m.opt.StoreName)
 	if m.opt.TillID != "" {
 		left += " · till " + sanitize.Text(m.opt.TillID)
+	}
+	if c := m.staff.clerk; c != nil {
+		left += " · " + sanitize.Text(c.Name)
 	}
 	right := title + " "
 	if m.shown != nil && (m.screen == screenSale || m.screen == screenPayment) {

@@ -108,7 +108,7 @@ func runTUI(g globals) error {
 			}
 		}
 	}
-	opt.Kiosk = g.kiosk
+	opt.Kiosk, opt.Staff = g.kiosk, db
 	var popts []tea.ProgramOption
 	if g.kiosk {
 		// Interrupt, quit and stop from the terminal do nothing; systemd's

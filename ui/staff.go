@@ -1,0 +1,314 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"till/store"
+	"till/store/money"
+	"till/store/sanitize"
+)
+
+// Staff is who may work the till, their shifts and what managers
+// approved. Every call is I/O (a PIN check is slow by design): the UI
+// makes them in commands.
+type Staff interface {
+	HasUsers() (bool, error)
+	CheckPIN(id, pin string) (store.User, error)
+	RecordApproval(a store.Approval) (store.Approval, error)
+	CurrentShift() (*store.Shift, error)
+	OpenShift(by string, float money.Amount, now time.Time) (store.Shift, error)
+}
+
+type staffMode int
+
+const (
+	askID      staffMode = iota // whose login (or approval) this is
+	askPIN                      // their PIN, masked
+	askFloat                    // the cash counted into the drawer to open a shift
+	askChecked                  // waiting for the PIN check
+)
+
+// staffState is login, shifts and manager approvals. With no users in the
+// database it is off and the till runs without login, as before.
+type staffState struct {
+	on    bool
+	clerk *store.User
+	shift *store.Shift
+	mode  staffMode
+	id    string
+	input textinput.Model
+	// approval is what a manager is asked to approve; nil for a login.
+	approval *approval
+	back     screen // where the prompt returns to
+}
+
+// approval is an action waiting for a manager.
+type approval struct {
+	action, detail string
+	then           func(m *Model) tea.Cmd
+}
+
+type staffInitMsg struct {
+	on    bool
+	shift *store.Shift
+	err   error
+}
+
+type pinCheckedMsg struct {
+	user store.User
+	err  error
+}
+
+type approvedMsg struct {
+	a   store.Approval
+	err error
+}
+
+type shiftOpenedMsg struct {
+	shift store.Shift
+	err   error
+}
+
+func (m *Model) staffInit() tea.Cmd {
+	st := m.opt.Staff
+	if st == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		on, err := st.HasUsers()
+		if err != nil || !on {
+			return staffInitMsg{err: err}
+		}
+		sh, err := st.CurrentShift()
+		return staffInitMsg{on: true, shift: sh, err: err}
+	}
+}
+
+func (m *Model) onStaffInit(msg staffInitMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setError("Users could not be read: " + sanitize.Text(msg.err.Error()))
+	}
+	m.staff.on, m.staff.shift = msg.on, msg.shift
+	if !msg.on {
+		return nil
+	}
+	return m.askLogin("")
+}
+
+// askLogin shows the login prompt; why says what brought it up.
+func (m *Model) askLogin(why string) tea.Cmd {
+	if m.screen != screenStaff {
+		m.staff.back = m.screen
+	}
+	m.screen = screenStaff
+	m.staff.approval, m.staff.clerk = nil, nil
+	if why != "" {
+		m.setInfo(why)
+	}
+	return m.staffPrompt(askID)
+}
+
+func (m *Model) staffPrompt(mode staffMode) tea.Cmd {
+	in := &m.staff.input
+	m.staff.mode = mode
+	in.Reset()
+	in.EchoMode = textinput.EchoNormal
+	switch mode {
+	case askID:
+		in.Prompt, in.Placeholder = "Your id: ", "clerk or manager id"
+	case askPIN:
+		in.Prompt, in.Placeholder = "PIN: ", ""
+		in.EchoMode = textinput.EchoPassword
+	case askFloat:
+		in.Prompt, in.Placeholder = "Opening float: ", "cash counted into the drawer"
+	}
+	m.input.Blur()
+	return in.Focus()
+}
+
+// needManager runs then once a manager approves action: at once (and
+// recorded) when a manager is logged in, else after a manager's id and
+// PIN. With login off there is no one to ask, and then runs.
+func (m *Model) needManager(action, detail string, then func(m *Model) tea.Cmd) tea.Cmd {
+	if !m.staff.on {
+		return then(m)
+	}
+	a := &approval{action: action, detail: detail, then: then}
+	if c := m.staff.clerk; c != nil && c.Role == store.RoleManager {
+		return m.recordApproval(a, *c)
+	}
+	m.staff.back = m.screen
+	m.screen = screenStaff
+	m.staff.approval = a
+	m.setInfo("A manager's approval is needed: " + action)
+	return m.staffPrompt(askID)
+}
+
+func (m *Model) recordApproval(a *approval, manager store.User) tea.Cmd {
+	st := m.opt.Staff
+	rec := store.Approval{At: m.opt.Now(), By: manager.ID, Action: a.action, Detail: a.detail}
+	if c := m.staff.clerk; c != nil && c.ID != manager.ID {
+		rec.For = c.ID
+	}
+	m.staff.approval = a
+	m.staff.mode = askChecked
+	return func() tea.Msg {
+		got, err := st.RecordApproval(rec)
+		return approvedMsg{a: got, err: err}
+	}
+}
+
+func (m *Model) onApproved(msg approvedMsg) tea.Cmd {
+	a := m.staff.approval
+	m.staff.approval = nil
+	m.leaveStaff()
+	if a == nil {
+		return nil
+	}
+	if msg.err != nil {
+		m.setError("The approval could not be recorded, so nothing was done: " + sanitize.Text(msg.err.Error()))
+		return nil
+	}
+	m.setSuccess(fmt.Sprintf("Approved by %s", sanitize.Text(msg.a.By)))
+	return a.then(m)
+}
+
+func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
+	press, ok := msg.(tea.KeyPressMsg)
+	if m.staff.mode == askChecked {
+		return nil
+	}
+	if ok && key.Matches(press, m.keys.Back) && m.staff.approval != nil {
+		m.staff.approval = nil
+		m.leaveStaff()
+		m.setInfo("Not approved: nothing was done")
+		return nil
+	}
+	if !ok || !key.Matches(press, m.keys.Apply) {
+		var cmd tea.Cmd
+		m.staff.input, cmd = m.staff.input.Update(msg)
+		return cmd
+	}
+	typed := strings.TrimSpace(m.staff.input.Value())
+	switch m.staff.mode {
+	case askID:
+		if typed == "" {
+			return nil
+		}
+		m.staff.id = typed
+		return m.staffPrompt(askPIN)
+	case askPIN:
+		id, st := m.staff.id, m.opt.Staff
+		m.staff.mode = askChecked
+		m.staff.input.Reset()
+		m.setInfo("Checking…")
+		return func() tea.Msg {
+			u, err := st.CheckPIN(id, typed)
+			return pinCheckedMsg{user: u, err: err}
+		}
+	case askFloat:
+		float, err := m.opt.Currency.Parse(typed)
+		if err != nil || float < 0 {
+			m.setError("Type the cash counted into the drawer, e.g. " + m.opt.Currency.Plain(500000))
+			return nil
+		}
+		st, by, now := m.opt.Staff, m.staff.clerk.ID, m.opt.Now()
+		m.staff.mode = askChecked
+		return func() tea.Msg {
+			sh, err := st.OpenShift(by, float, now)
+			return shiftOpenedMsg{shift: sh, err: err}
+		}
+	}
+	return nil
+}
+
+func (m *Model) onPINChecked(msg pinCheckedMsg) tea.Cmd {
+	switch {
+	case errors.Is(msg.err, store.ErrDisabled):
+		m.setError("This user is disabled")
+		return m.staffPrompt(askID)
+	case msg.err != nil:
+		m.setError("Wrong id or PIN")
+		return m.staffPrompt(askID)
+	}
+	u := msg.user
+	if a := m.staff.approval; a != nil {
+		if u.Role != store.RoleManager {
+			m.setError(sanitize.Text(u.Name) + " is not a manager: a manager must approve this")
+			return m.staffPrompt(askID)
+		}
+		return m.recordApproval(a, u)
+	}
+	m.staff.clerk = &u
+	m.setSuccess("Hello, " + sanitize.Text(u.Name))
+	if m.staff.shift == nil {
+		m.setInfo("Hello, " + sanitize.Text(u.Name) + ". Count the cash in the drawer to open the shift")
+		return m.staffPrompt(askFloat)
+	}
+	m.leaveStaff()
+	return m.input.Focus()
+}
+
+func (m *Model) onShiftOpened(msg shiftOpenedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setError("The shift could not be opened: " + sanitize.Text(msg.err.Error()))
+		return m.staffPrompt(askFloat)
+	}
+	m.staff.shift = &msg.shift
+	m.setSuccess("Shift opened with a float of " + m.opt.Currency.Format(msg.shift.Float))
+	m.leaveStaff()
+	return m.input.Focus()
+}
+
+func (m *Model) leaveStaff() {
+	if m.screen == screenStaff {
+		m.screen = m.staff.back
+	}
+	m.staff.input.Blur()
+	m.staff.mode = askID
+}
+
+// locked reports that nobody is logged in while login is in force.
+func (m *Model) locked() bool { return m.staff.on && m.staff.clerk == nil }
+
+// noSale opens the drawer without a sale, once a manager approves.
+func (m *Model) noSale() tea.Cmd {
+	return m.needManager(store.ActionNoSale, "drawer opened without a sale", func(m *Model) tea.Cmd {
+		m.setInfo("Drawer opened: no sale")
+		return m.openDrawer()
+	})
+}
+
+func (m *Model) viewStaff() string {
+	s := m.styles
+	var b strings.Builder
+	title := "Log in"
+	if a := m.staff.approval; a != nil {
+		title = "Manager approval"
+	}
+	b.WriteString(m.header(title) + "\n\n")
+	if a := m.staff.approval; a != nil {
+		b.WriteString("  " + s.Title.Render("A manager approves: "+a.action) + "\n")
+		if a.detail != "" {
+			b.WriteString("  " + s.Dim.Render(sanitize.Text(a.detail)) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	if m.staff.mode == askChecked {
+		b.WriteString("  " + s.Dim.Render("Checking…") + "\n")
+		return m.frame(b.String(), nil)
+	}
+	b.WriteString("  " + s.Prompt.Render(m.staff.input.View()) + "\n")
+	keys := []key.Binding{m.keys.Apply}
+	if m.staff.approval != nil {
+		keys = append(keys, m.keys.Cancel)
+	}
+	return m.frame(b.String(), keys)
+}
