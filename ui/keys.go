@@ -37,6 +37,9 @@ type KeyMap struct {
 	Coupon key.Binding
 	// TicketEmail takes the address the e-tickets are mailed to.
 	TicketEmail key.Binding
+	// Reports shows the X report; CloseShift closes the shift with a Z.
+	Reports    key.Binding
+	CloseShift key.Binding
 	// NoSale opens the drawer without a sale (a manager approves).
 	NoSale key.Binding
 	// Lock logs the clerk out, leaving the sale as it is.
@@ -63,6 +66,8 @@ func DefaultKeyMap() KeyMap {
 		ListDown:    key.NewBinding(key.WithKeys("down")),
 		Coupon:      key.NewBinding(key.WithKeys("f5"), key.WithHelp("F5", "coupon")),
 		TicketEmail: key.NewBinding(key.WithKeys("f3"), key.WithHelp("F3", "e-mail tickets")),
+		Reports:     key.NewBinding(key.WithKeys("f7"), key.WithHelp("F7", "reports")),
+		CloseShift:  key.NewBinding(key.WithKeys("f10"), key.WithHelp("F10", "close shift (Z)")),
 		NoSale:      key.NewBinding(key.WithKeys("f11"), key.WithHelp("F11", "no sale")),
 		Lock:        key.NewBinding(key.WithKeys("f1"), key.WithHelp("F1", "lock")),
 		Print:       key.NewBinding(key.WithKeys("f8"), key.WithHelp("F8", "print")),

@@ -63,6 +63,8 @@ type Options struct {
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	// Kiosk: the keyboard cannot quit or suspend the till.
 	Kiosk bool
+	// Reports, if set, shows the X report and closes shifts (F7).
+	Reports Reports
 	// Staff, if set and the database has users, makes the till ask for
 	// a login and a manager's PIN where one is needed.
 	Staff Staff
@@ -98,6 +100,7 @@ const (
 	screenJournal
 	screenRedeem
 	screenStaff
+	screenReport
 )
 
 // Model is the root model.
@@ -144,6 +147,7 @@ type Model struct {
 	redeem      redeemState
 	wedge       wedgeState
 	staff       staffState
+	report      reportState
 	receipt     receiptState
 	journalView journalState
 }
@@ -255,6 +259,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWalletDone(msg)
 	case quoteMsg:
 		return m, m.onQuote(msg)
+	case reportMsg:
+		return m, m.onReport(msg)
 	case staffInitMsg:
 		return m, m.onStaffInit(msg)
 	case pinCheckedMsg:
@@ -347,6 +353,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		cmd = m.updateRedeem(msg)
 	case screenStaff:
 		cmd = m.updateStaff(msg)
+	case screenReport:
+		cmd = m.updateReport(msg)
 	}
 	return cmd
 }
@@ -369,6 +377,8 @@ func (m *Model) View() tea.View {
 		body = m.viewRedeem()
 	case screenStaff:
 		body = m.viewStaff()
+	case screenReport:
+		body = m.viewReport()
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true

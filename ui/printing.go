@@ -13,6 +13,8 @@ import (
 // Printer is the receipt printer and its cash drawer.
 type Printer interface {
 	PrintReceipt(ctx context.Context, s *sale.Sale) error
+	// PrintLines prints a document already laid out (a report).
+	PrintLines(ctx context.Context, lines []string) error
 	OpenDrawer(ctx context.Context) error
 }
 

@@ -14,8 +14,16 @@ import (
 type fakePrinter struct {
 	mu      sync.Mutex
 	printed []uint64
+	docs    [][]string
 	drawers int
 	err     error
+}
+
+func (p *fakePrinter) PrintLines(_ context.Context, lines []string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.docs = append(p.docs, lines)
+	return p.err
 }
 
 func (p *fakePrinter) PrintReceipt(_ context.Context, s *sale.Sale) error {

@@ -72,6 +72,8 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(press, m.keys.Coupon):
 		return m.openRedeem()
+	case key.Matches(press, m.keys.Reports):
+		return m.openReports()
 	case key.Matches(press, m.keys.NoSale):
 		return m.noSale()
 	case key.Matches(press, m.keys.Lock):
@@ -150,6 +152,7 @@ func (m *Model) syncSaleKeys() {
 	m.keys.Void.SetEnabled(hasLine)
 	m.keys.Pay.SetEnabled(t.Items > 0)
 	m.keys.NoSale.SetEnabled(m.opt.Printer != nil)
+	m.keys.Reports.SetEnabled(m.opt.Reports != nil)
 	m.keys.Lock.SetEnabled(m.staff.on)
 	m.keys.VoidSale.SetEnabled(t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Coupon.SetEnabled(m.opt.Redeemer != nil && (m.shown == nil || len(m.shown.Tenders) == 0))
@@ -403,7 +406,7 @@ func (m *Model) viewSale() string {
 	}
 	m.syncSaleKeys()
 	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.NoSale, k.Lock, k.Quit})
+	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Reports, k.NoSale, k.Lock, k.Quit})
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {

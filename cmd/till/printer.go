@@ -40,4 +40,12 @@ func (p receiptPrinter) PrintReceipt(ctx context.Context, s *sale.Sale) error {
 	return p.dev.Print(ctx, job)
 }
 
+func (p receiptPrinter) PrintLines(ctx context.Context, lines []string) error {
+	job, err := printer.Compose(lines, nil, p.dev.Options())
+	if err != nil {
+		return err
+	}
+	return p.dev.Print(ctx, job)
+}
+
 func (p receiptPrinter) OpenDrawer(ctx context.Context) error { return p.dev.OpenDrawer(ctx) }

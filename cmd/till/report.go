@@ -11,6 +11,7 @@ import (
 
 	"till/cmd/till/config"
 	"till/store"
+	"till/store/money"
 	"till/store/report"
 )
 
@@ -148,4 +149,28 @@ func noZReport(db *store.DB, n uint64) error {
 		return fmt.Errorf("there is no Z report %d: no shift has been closed yet", n)
 	}
 	return fmt.Errorf("there is no Z report %d: they run from 1 to %d", n, last)
+}
+
+// tillReports gives the screen the X report of the shift open now and
+// closes it with a Z.
+type tillReports struct {
+	db  *store.DB
+	cfg config.Config
+}
+
+func (r tillReports) X() (report.Report, error) {
+	sh, err := r.db.CurrentShift()
+	if err != nil {
+		return report.Report{}, err
+	}
+	return buildReport(r.db, r.cfg, sh, time.Now(), false)
+}
+
+func (r tillReports) Z(by string, counted money.Amount) (report.Report, error) {
+	now := time.Now()
+	sh, err := r.db.CloseShift(by, counted, now)
+	if err != nil {
+		return report.Report{}, err
+	}
+	return buildReport(r.db, r.cfg, &sh, now, false)
 }

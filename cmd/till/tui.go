@@ -108,7 +108,7 @@ func runTUI(g globals) error {
 			}
 		}
 	}
-	opt.Kiosk, opt.Staff = g.kiosk, db
+	opt.Kiosk, opt.Staff, opt.Reports = g.kiosk, db, tillReports{db: db, cfg: cfg}
 	var popts []tea.ProgramOption
 	if g.kiosk {
 		// Interrupt, quit and stop from the terminal do nothing; systemd's
