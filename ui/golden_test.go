@@ -103,3 +103,43 @@ func TestGoldenJournal(t *testing.T) {
 	h.key(tea.KeyF9)
 	golden.RequireEqual(t, h.screen())
 }
+
+// Each screen added since, at the Linux console's 80x25.
+func consoleSize(h *harness) { h.send(tea.WindowSizeMsg{Width: 80, Height: 25}) }
+
+func TestGoldenLogin80x25(t *testing.T) {
+	h := staffHarness(t, nil)
+	consoleSize(h)
+	h.typeText("ann")
+	h.enter()
+	h.typeText("56")
+	golden.RequireEqual(t, h.screen())
+}
+
+func TestGoldenManagerApproval80x25(t *testing.T) {
+	h := staffHarness(t, func(o *Options) { o.Printer = &fakePrinter{} })
+	consoleSize(h)
+	h.login("ann", "5678")
+	h.typeText("0")
+	h.enter()
+	h.key(tea.KeyF11)
+	golden.RequireEqual(t, h.screen())
+}
+
+func TestGoldenCoupons80x25(t *testing.T) {
+	h, _ := passHarness(t, "")
+	consoleSize(h)
+	h.key(tea.KeyF5)
+	golden.RequireEqual(t, h.screen())
+}
+
+func TestGoldenReceiptWithCouponAndDiscount80x25(t *testing.T) {
+	h, _ := passHarness(t, "1248/381")
+	consoleSize(h)
+	h.key(tea.KeyF5)
+	h.scan("P2U-OK-golden")
+	h.key(tea.KeyF12)
+	h.typeText("1")
+	h.key(tea.KeyF5)
+	golden.RequireEqual(t, h.screen())
+}
