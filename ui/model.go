@@ -63,6 +63,8 @@ type Options struct {
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 	// Kiosk: the keyboard cannot quit or suspend the till.
 	Kiosk bool
+	// LockAfter locks a till left alone that long (with users); 0 never.
+	LockAfter time.Duration
 	// Reports, if set, shows the X report and closes shifts (F7).
 	Reports Reports
 	// Staff, if set and the database has users, makes the till ask for
@@ -259,6 +261,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onWalletDone(msg)
 	case quoteMsg:
 		return m, m.onQuote(msg)
+	case idleMsg:
+		return m, m.onIdle()
 	case reportMsg:
 		return m, m.onReport(msg)
 	case staffInitMsg:
@@ -290,6 +294,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case ScanMsg:
+		m.staff.lastActive = m.opt.Now()
 		return m, m.onScan(msg)
 	case ProvidersMsg:
 		m.providers = msg
@@ -312,6 +317,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case wedgeFlushMsg:
 		return m, m.onWedgeFlush(msg)
 	case tea.KeyPressMsg:
+		m.staff.lastActive = m.opt.Now()
 		if cmd, held := m.wedgeKey(msg); held {
 			return m, cmd
 		}

@@ -47,6 +47,8 @@ type staffState struct {
 	// approval is what a manager is asked to approve; nil for a login.
 	approval *approval
 	back     screen // where the prompt returns to
+	// lastActive is the last key press or scan, for the idle lock.
+	lastActive time.Time
 }
 
 // approval is an action waiting for a manager.
@@ -99,7 +101,7 @@ func (m *Model) onStaffInit(msg staffInitMsg) tea.Cmd {
 	if !msg.on {
 		return nil
 	}
-	return m.askLogin("")
+	return tea.Batch(m.askLogin(""), m.watchIdle())
 }
 
 // askLogin shows the login prompt; why says what brought it up.
@@ -273,6 +275,30 @@ func (m *Model) leaveStaff() {
 	}
 	m.staff.input.Blur()
 	m.staff.mode = askID
+}
+
+// idleMsg checks whether the till has been left alone too long.
+type idleMsg struct{}
+
+// idleEvery is how often the idle lock looks at the clock.
+const idleEvery = 15 * time.Second
+
+// watchIdle keeps the idle lock's check going while login is in force.
+func (m *Model) watchIdle() tea.Cmd {
+	if !m.staff.on || m.opt.LockAfter <= 0 {
+		return nil
+	}
+	return m.opt.Tick(idleEvery, func(time.Time) tea.Msg { return idleMsg{} })
+}
+
+// onIdle locks the till when nobody has pressed a key or scanned for
+// LockAfter, unless a payment or save is under way.
+func (m *Model) onIdle() tea.Cmd {
+	busy := m.wallet.active() || m.saving || m.completing || m.screen == screenStaff
+	if m.staff.clerk != nil && !busy && m.opt.Now().Sub(m.staff.lastActive) >= m.opt.LockAfter {
+		return tea.Batch(m.askLogin(fmt.Sprintf("Locked after %v without use: log in to go on", m.opt.LockAfter)), m.watchIdle())
+	}
+	return m.watchIdle()
 }
 
 // locked reports that nobody is logged in while login is in force.

@@ -106,3 +106,26 @@ func TestAManagersPINLeavesTheKiosk(t *testing.T) {
 		t.Error("the approval does not leave the kiosk")
 	}
 }
+
+func TestATillLeftAloneLocksItself(t *testing.T) {
+	now := testNow
+	h := staffHarness(t, func(o *Options) {
+		o.LockAfter = 5 * time.Minute
+		o.Now = func() time.Time { return now }
+		o.Tick = func(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+	})
+	h.login("ann", "5678")
+	h.typeText("0")
+	h.enter()
+	h.scan("4710088410122")
+	now = now.Add(4 * time.Minute)
+	h.send(idleMsg{})
+	h.wantScreen("TOTAL TWD 35.00")
+	now = now.Add(2 * time.Minute)
+	h.send(idleMsg{})
+	h.wantScreen("Locked after 5m0s without use", "Your id:")
+	h.scan("5449000000996")
+	h.wantScreen("Scan ignored: log in first")
+	h.login("ann", "5678")
+	h.wantScreen("TOTAL TWD 35.00", "· Ann")
+}

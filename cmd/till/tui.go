@@ -62,7 +62,7 @@ func runTUI(g globals) error {
 		StoreName: cfg.StoreName, TillID: cfg.TillID,
 		OpenSale: open, NewID: uuid.NewString, Now: time.Now,
 		Payments: pay, Wallets: cfg.Wallets, PayTimeout: cfg.PayTimeout,
-		WedgeGap: cfg.WedgeGap, WedgeMin: cfg.WedgeMin,
+		WedgeGap: cfg.WedgeGap, WedgeMin: cfg.WedgeMin, LockAfter: cfg.LockAfter,
 	}
 	if len(items) == 0 {
 		opt.Notice = emptyCatalogNotice

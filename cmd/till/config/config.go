@@ -34,6 +34,8 @@ type Config struct {
 	Tax       sale.TaxRules
 	Embedded  barcode.Rules
 	Scanner   string // scanner source spec, empty for keyboard only
+	// LockAfter locks a till left alone that long, when it has users.
+	LockAfter time.Duration
 	// Printer is the receipt printer's spec (hardware/printer), empty for
 	// none.
 	Printer string
@@ -185,6 +187,9 @@ type file struct {
 	Printer struct {
 		Device string `toml:"device"`
 	} `toml:"printer"`
+	Login struct {
+		LockAfter *time.Duration `toml:"lock_after"`
+	} `toml:"login"`
 	Payments struct {
 		Wallets []string      `toml:"wallets"`
 		Timeout time.Duration `toml:"timeout"`
@@ -335,6 +340,13 @@ func Parse(data []byte, source string) (Config, error) {
 		if _, err := printer.ParseSpec(c.Printer); err != nil {
 			return fail("printer.device", "%v", err)
 		}
+	}
+	c.LockAfter = 5 * time.Minute
+	if l := f.Login.LockAfter; l != nil {
+		if *l < 0 || (*l > 0 && *l < 30*time.Second) {
+			return fail("login.lock_after", "%v is too short (0s turns the lock off; else at least 30s)", *l)
+		}
+		c.LockAfter = *l
 	}
 	c.WedgeGap, c.WedgeMin = 35*time.Millisecond, 6
 	if g := f.Scanner.WedgeGap; g != nil {

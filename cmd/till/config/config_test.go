@@ -217,6 +217,19 @@ pickup_type = "order"
 	}
 }
 
+func TestLockAfter(t *testing.T) {
+	c, err := Parse([]byte(minimal), "x.toml")
+	if err != nil || c.LockAfter != 5*time.Minute {
+		t.Fatalf("default %v, %v", c.LockAfter, err)
+	}
+	if _, err := Parse([]byte(minimal+"[login]\nlock_after = \"5s\"\n"), "x.toml"); err == nil || !strings.Contains(err.Error(), "login.lock_after") {
+		t.Errorf("too short: %v", err)
+	}
+	if c, err := Parse([]byte(minimal+"[login]\nlock_after = \"0s\"\n"), "x.toml"); err != nil || c.LockAfter != 0 {
+		t.Errorf("off: %v %v", c.LockAfter, err)
+	}
+}
+
 func TestWedgeThresholds(t *testing.T) {
 	c, err := Parse([]byte(minimal), "x.toml")
 	if err != nil || c.WedgeGap != 35*time.Millisecond || c.WedgeMin != 6 {
