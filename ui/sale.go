@@ -346,7 +346,11 @@ func (m *Model) viewSale() string {
 	b.WriteString(s.TableHead.Render(cell("#", colNo, false)+cell("Item", nameW, false)+
 		cell("Qty", colQty, true)+cell("Price", colPrice, true)+cell("Amount", colAmount, true)) + "\n")
 
-	rows := max(m.height-7, 1)
+	m.syncSaleKeys()
+	k := m.keys
+	keys := []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Reports, k.NoSale, k.Lock, k.Quit}
+	// Header, table head, rule, totals, input and status, then the help.
+	rows := max(m.height-6-len(m.helpRows(keys)), 1)
 	var lines []sale.Line
 	if m.shown != nil {
 		lines = m.shown.Lines
@@ -404,9 +408,7 @@ func (m *Model) viewSale() string {
 	} else {
 		b.WriteString(m.input.View() + "\n")
 	}
-	m.syncSaleKeys()
-	k := m.keys
-	return m.frame(b.String(), []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Reports, k.NoSale, k.Lock, k.Quit})
+	return m.frame(b.String(), keys)
 }
 
 func (m *Model) totalsLine(sl *sale.Sale) string {
@@ -455,7 +457,8 @@ func (m *Model) header(title string) string {
 // cut or padded, then the status line and the help bar at the bottom.
 func (m *Model) frame(body string, keys []key.Binding) string {
 	lines := strings.Split(strings.TrimRight(body, "\n"), "\n")
-	room := max(m.height-2, 1)
+	help := m.helpRows(keys)
+	room := max(m.height-1-len(help), 1)
 	if len(lines) > room {
 		lines = lines[:room]
 	}
@@ -465,7 +468,36 @@ func (m *Model) frame(body string, keys []key.Binding) string {
 	for len(lines) < room {
 		lines = append(lines, "")
 	}
-	return strings.Join(lines, "\n") + "\n" + m.statusLine() + "\n" + m.help.ShortHelpView(keys)
+	return strings.Join(lines, "\n") + "\n" + m.statusLine() + "\n" + strings.Join(help, "\n")
+}
+
+// helpRows lays the enabled keys out on one row, or two when one is too
+// narrow for them, so no key is cut off a small console.
+func (m *Model) helpRows(keys []key.Binding) []string {
+	var on []key.Binding
+	for _, k := range keys {
+		if k.Enabled() {
+			on = append(on, k)
+		}
+	}
+	width := func(ks []key.Binding) int {
+		w := 0
+		for i, k := range ks {
+			w += ansi.StringWidth(k.Help().Key) + 1 + ansi.StringWidth(k.Help().Desc)
+			if i > 0 {
+				w += 3 // " • "
+			}
+		}
+		return w
+	}
+	if width(on) <= m.width {
+		return []string{m.help.ShortHelpView(on)}
+	}
+	split := len(on)
+	for split > 1 && width(on[:split]) > m.width {
+		split--
+	}
+	return []string{m.help.ShortHelpView(on[:split]), m.help.ShortHelpView(on[split:])}
 }
 
 func (m *Model) statusLine() string {

@@ -20,17 +20,19 @@ import (
 
 // runAdjust voids or refunds a wallet payment of a completed sale:
 //
-//	till void --receipt N [--payment KEY]
-//	till refund --receipt N [--amount 12.50] [--payment KEY]
+//	till void --receipt N [--payment KEY] [--manager ID]
+//	till refund --receipt N [--amount 12.50] [--payment KEY] [--manager ID]
 //
-// The void or refund is recorded as pending before the provider is asked,
+// Once the till has users, a manager approves it with their PIN. The void
+// or refund is recorded as pending before the provider is asked,
 // and its outcome after, so a crash in between leaves it to look up.
 func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) error {
 	var receipt uint64
-	var amountText, tenderKey string
+	var amountText, tenderKey, manager string
 	if _, err := subFlags(kind, &g, args, stderr, func(fs *flag.FlagSet) {
 		fs.Uint64Var(&receipt, "receipt", 0, "receipt `number` of the sale")
 		fs.StringVar(&tenderKey, "payment", "", "`key` of the payment when the sale has several (see till sales --json)")
+		managerFlag(fs, &manager)
 		if kind == sale.AdjustRefund {
 			fs.StringVar(&amountText, "amount", "", "`amount` to refund in major units (default: all that is left)")
 		}
@@ -74,6 +76,18 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 		if amount, err = s.Refundable(tn.Key); err != nil {
 			return err
 		}
+	}
+	// Tried on the sale as read, which is not saved, so that what cannot be
+	// done is refused before a manager is asked.
+	trial, err := s.Adjust(kind, tn.Key, "", amount, time.Now())
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("%s of %s %s on receipt %06d", kind, cfg.Currency.Format(trial.Amount), tn.Method, receipt)
+	// ActionRefund covers a void of a completed sale's payment too
+	// (ActionVoidSale is cancelling a sale still at the till).
+	if _, err := approve(db, pinInput, stderr, manager, store.ActionRefund, what); err != nil {
+		return err
 	}
 	key := uuid.NewString()
 	now := time.Now()
@@ -130,7 +144,6 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	}}); err != nil {
 		return err
 	}
-	what := fmt.Sprintf("%s of %s %s on receipt %06d", kind, cfg.Currency.Format(adj.Amount), tn.Method, receipt)
 	switch out.Status {
 	case providers.Approved:
 		fmt.Fprintf(stdout, "%s: done (reference %s)\n", what, sanitize.Text(out.Reference))

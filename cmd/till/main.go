@@ -29,13 +29,16 @@ Usage:
   till sales [--json] [flags]    list completed sales
   till queue [--json] [--all]    provider operations waiting, unknown or needing review
   till replay                    send what waits once, and report
-  till resolve KEY --paid|--unpaid --note TEXT --by NAME
+  till resolve KEY --paid|--unpaid --note TEXT --manager ID
                                  settle an operation by hand after checking it
-  till void --receipt N          void a sale's wallet payment
-  till refund --receipt N [--amount X]
+  till void --receipt N [--manager ID]
+                                 void a sale's wallet payment; once there are users,
+                                 a manager approves with their PIN (as for resolve,
+                                 refund and tickets --refund)
+  till refund --receipt N [--amount X] [--manager ID]
                                  refund all or part of it
   till devices                   USB HID devices, with the --scanner spec for each
-  till tickets --receipt N [--refund QTY]
+  till tickets --receipt N [--refund QTY --manager ID]
                                  a sale's e-tickets as TicketBao has them; refund some
   till users add --id ID --name NAME --role clerk|manager
                                  add a user who logs in with a PIN (read from stdin)

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"till/store"
@@ -69,20 +71,28 @@ func shortKey(s string) string {
 
 // runResolve settles by hand an operation that needs review (an iPASS
 // payment whose answer was lost): the manager checked it with the provider.
+// Once the till has users, --manager is a manager's ID and their PIN is
+// asked; before that it is any name. --by is its older name.
 func runResolve(g globals, args []string, stdout, stderr io.Writer) error {
 	var paid, unpaid bool
 	var note, by string
+	// The flag package stops at the first argument that is not a flag:
+	// the KEY the usage puts first is moved after the flags.
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		args = append(slices.Clone(args[1:]), args[0])
+	}
 	rest, err := subFlags("resolve", &g, args, stderr, func(fs *flag.FlagSet) {
 		fs.BoolVar(&paid, "paid", false, "the provider took the money")
 		fs.BoolVar(&unpaid, "unpaid", false, "the provider did not take the money")
 		fs.StringVar(&note, "note", "", "what was checked, kept in the journal (required)")
-		fs.StringVar(&by, "by", "", "who checked it (required)")
+		fs.StringVar(&by, "manager", "", "user `ID` of the manager who checked it and approves, asked for their PIN; on a till without users, any name (required)")
+		fs.StringVar(&by, "by", "", "the same as --manager")
 	})
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 || paid == unpaid || note == "" || by == "" {
-		return errors.New(`usage: till resolve KEY --paid|--unpaid --note "what was checked" --by NAME`)
+		return errors.New(`usage: till resolve KEY --paid|--unpaid --note "what was checked" --manager ID`)
 	}
 	db, err := g.openDB()
 	if err != nil {
@@ -90,9 +100,25 @@ func runResolve(g globals, args []string, stdout, stderr io.Writer) error {
 	}
 	defer db.Close()
 	outcome := map[bool]string{true: "approved", false: "declined"}[paid]
-	e, err := db.JournalUpdate(rest[0], func(e *store.JournalEntry) error {
-		if e.State != store.OpReview && e.State != store.OpUnknown {
-			return fmt.Errorf("operation %s is %s: only unknown operations and those needing review are resolved by hand", e.Key, e.State)
+	// Checked before the manager is asked, and again when it is settled.
+	e, err := db.JournalGet(rest[0])
+	if err == nil {
+		err = resolvable(e)
+	}
+	if err != nil {
+		return err
+	}
+	what := fmt.Sprintf("%s %s %s of sale %s resolved as %s", e.Provider, e.Kind, e.Key, e.SaleID, outcome)
+	id, err := approve(db, pinInput, stderr, by, store.ActionResolve, what)
+	if err != nil {
+		return err
+	}
+	if id != "" {
+		by = id
+	}
+	e, err = db.JournalUpdate(rest[0], func(e *store.JournalEntry) error {
+		if err := resolvable(*e); err != nil {
+			return err
 		}
 		e.State, e.Note, e.ResolvedBy = store.OpDone, note, by
 		e.Outcome, _ = json.Marshal(map[string]string{"status": outcome, "reason": "resolved by hand: " + note})
@@ -102,5 +128,13 @@ func runResolve(g globals, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Operation %s (%s %s, sale %s) resolved as %s by %s.\n", e.Key, e.Provider, e.Kind, e.SaleID, outcome, sanitize.Text(by))
+	return nil
+}
+
+// resolvable says whether e may be resolved by hand.
+func resolvable(e store.JournalEntry) error {
+	if e.State != store.OpReview && e.State != store.OpUnknown {
+		return fmt.Errorf("operation %s is %s: only unknown operations and those needing review are resolved by hand", e.Key, e.State)
+	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"till/providers"
 	"till/providers/ticketbao"
+	"till/store"
 	"till/store/sale"
 	"till/store/sanitize"
 )
@@ -16,21 +17,24 @@ import (
 // runTickets shows a sale's e-ticket order as TicketBao has it now, and
 // refunds some of its tickets:
 //
-//	till tickets --receipt N [--refund QTY]
+//	till tickets --receipt N [--refund QTY [--manager ID]]
 //
+// Once the till has users, a manager approves a refund with their PIN.
 // What TicketBao says is written into the sale, so a reprint shows the
 // tickets' states.
 func runTickets(g globals, args []string, stdout, stderr io.Writer) error {
 	var receipt uint64
 	var refund int
+	var manager string
 	if _, err := subFlags("tickets", &g, args, stderr, func(fs *flag.FlagSet) {
 		fs.Uint64Var(&receipt, "receipt", 0, "receipt `number` of the sale")
 		fs.IntVar(&refund, "refund", 0, "refund this `many` of its tickets")
+		managerFlag(fs, &manager)
 	}); err != nil {
 		return err
 	}
 	if receipt == 0 || refund < 0 {
-		return errors.New("usage: till tickets --receipt N [--refund QTY]")
+		return errors.New("usage: till tickets --receipt N [--refund QTY [--manager ID]]")
 	}
 	cfg, err := g.config()
 	if err != nil {
@@ -59,6 +63,14 @@ func runTickets(g globals, args []string, stdout, stderr io.Writer) error {
 	}
 	if s.Tickets == nil {
 		return fmt.Errorf("receipt %06d has no e-tickets", receipt)
+	}
+	if refund > 0 {
+		// Asked before TicketBao is, so that its time-out does not run while
+		// the manager types.
+		what := fmt.Sprintf("refund of %d e-ticket(s) on receipt %06d", refund, receipt)
+		if _, err := approve(db, pinInput, stderr, manager, store.ActionRefund, what); err != nil {
+			return err
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.PayTimeout)
 	defer cancel()

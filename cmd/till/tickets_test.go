@@ -18,15 +18,17 @@ import (
 	"till/store/sale"
 )
 
-// A manager looks a sale's e-tickets up and refunds one: TicketBao's
-// order changes once, and the sale keeps what TicketBao said.
-func TestTicketsQueryAndRefund(t *testing.T) {
+// ticketSale completes a sale of three museum tickets, issued by
+// TicketBao through the simulators, and returns the database, a config
+// pointing at them, and the server.
+func ticketSale(t *testing.T) (db, cfgPath string, srv *sims.Server) {
+	t.Helper()
 	isolate(t)
-	srv := sims.New()
+	srv = sims.New()
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	dir := t.TempDir()
-	cfgPath := filepath.Join(dir, "till.toml")
+	cfgPath = filepath.Join(dir, "till.toml")
 	cfg := fmt.Sprintf("[money]\ncurrency = \"TWD\"\n[tax]\nmode = \"inclusive\"\n[tax.rates]\nstandard = 5\n"+
 		"[providers.ticketbao]\nbase_url = %q\napi_key = %q\n", sims.TicketBaoURL(hs.URL), sims.TicketBaoAPIKey)
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
@@ -44,16 +46,22 @@ func TestTicketsQueryAndRefund(t *testing.T) {
 	if out := c.Ticketer().Tickets(context.Background(), op); out.Status != providers.Approved {
 		t.Fatalf("%+v", out)
 	}
-	db := filepath.Join(dir, "till.db")
+	db = filepath.Join(dir, "till.db")
 	st, err := store.Open(db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer st.Close()
 	if _, err := st.CompleteSale(s, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
+	return db, cfgPath, srv
+}
 
+// A manager looks a sale's e-tickets up and refunds one: TicketBao's
+// order changes once, and the sale keeps what TicketBao said.
+func TestTicketsQueryAndRefund(t *testing.T) {
+	db, cfgPath, srv := ticketSale(t)
 	code, out, errOut := runTill(t, "--config", cfgPath, "--db", db, "tickets", "--receipt", "1", "--refund", "1")
 	if code != 0 || !strings.Contains(out, "refunded 1 ticket(s)") || !strings.Contains(out, "3 ticket(s), 1 refunded") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
@@ -61,7 +69,7 @@ func TestTicketsQueryAndRefund(t *testing.T) {
 	if n := len(srv.TicketBao.Ledger()); n != 2 { // the generate and one refund
 		t.Errorf("ledger holds %d entries", n)
 	}
-	st, _ = store.Open(db)
+	st, _ := store.Open(db)
 	defer st.Close()
 	got, _ := st.SaleByNumber(1)
 	refunded := 0

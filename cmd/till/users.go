@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"github.com/charmbracelet/x/term"
 
 	"till/store"
 	"till/store/sanitize"
@@ -22,9 +18,6 @@ const usersUsage = `usage:
   till users add --id ID --name NAME --role clerk|manager   (the PIN is read twice from standard input)
   till users list [--json]
   till users disable --id ID`
-
-// pinInput is where users add reads PINs; tests replace it.
-var pinInput io.Reader = os.Stdin
 
 // runUsers manages the clerks and managers who log in at the till.
 func runUsers(g globals, args []string, stdout, stderr io.Writer) error {
@@ -93,30 +86,7 @@ func runUsersAdd(g globals, args []string, stdout, stderr io.Writer) error {
 // readNewPIN reads a new PIN twice: without echo from a terminal, with
 // prompts on stderr; otherwise as two lines. It never shows the PIN.
 func readNewPIN(in io.Reader, stderr io.Writer, id string) (string, error) {
-	var read func(prompt string) (string, error)
-	if f, ok := in.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		read = func(prompt string) (string, error) {
-			fmt.Fprint(stderr, prompt)
-			b, err := term.ReadPassword(f.Fd())
-			fmt.Fprintln(stderr)
-			if err != nil {
-				return "", fmt.Errorf("reading the PIN: %w", err)
-			}
-			return string(b), nil
-		}
-	} else {
-		r := bufio.NewReader(in)
-		read = func(string) (string, error) {
-			line, err := r.ReadString('\n')
-			if err != nil && (err != io.EOF || line == "") {
-				if err == io.EOF {
-					return "", errors.New("the PIN is read twice from standard input: give it on two lines")
-				}
-				return "", fmt.Errorf("reading the PIN: %w", err)
-			}
-			return strings.TrimRight(line, "\r\n"), nil
-		}
-	}
+	read := pinReader(in, stderr, "the PIN is read twice from standard input: give it on two lines")
 	pin, err := read(fmt.Sprintf("PIN for %s (%d to %d digits): ", id, store.MinPIN, store.MaxPIN))
 	if err != nil {
 		return "", err
