@@ -347,3 +347,19 @@ func TestKioskKeysCannotQuit(t *testing.T) {
 		t.Error("the help bar offers quit in a kiosk")
 	}
 }
+
+// A key pressed on the payment screen while the sale is being written is
+// handled once it is, not dropped.
+func TestKeysDuringASaveWait(t *testing.T) {
+	h := newHarness(t, nil)
+	h.scan("4710088410122")
+	h.key(tea.KeyF12)
+	h.m.saving = true // a save under way (a settled operation, say)
+	h.send(tea.KeyPressMsg{Code: '1', Text: "1"})
+	if h.m.payment.mode == payCash {
+		t.Fatal("handled while saving")
+	}
+	h.m.saving = false
+	h.send(savedMsg{sale: h.m.shown.Clone()})
+	h.wantScreen("Cash tendered:")
+}

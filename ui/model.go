@@ -126,6 +126,9 @@ type Model struct {
 	journal []store.JournalChange
 	// completing is set while the paid sale is being written as completed.
 	completing bool
+	// waitingKeys were pressed on the payment screen while the sale was
+	// being written; they are handled once it is.
+	waitingKeys []tea.KeyPressMsg
 
 	selected int // index into shown's lines
 	// confirmVoid is set by a first press of the void-sale key.
@@ -250,8 +253,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(msg.Width)
 		return m, nil
 	case savedMsg:
-		return m, m.onSaved(msg)
+		return m, tea.Batch(m.onSaved(msg), m.keysWaited())
 	case completedMsg:
+		// Keys pressed while the sale was being completed were meant for
+		// the payment screen, not for the receipt that replaces it.
+		m.waitingKeys = nil
 		return m, m.onCompleted(msg)
 	case lastSaleMsg:
 		return m, m.onLastSale(msg)
@@ -324,6 +330,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.handleKey(msg)
 	}
 	return m, m.route(msg)
+}
+
+// keysWaited handles the keys pressed while the sale was being written,
+// once it no longer is.
+func (m *Model) keysWaited() tea.Cmd {
+	if m.saving || m.completing || len(m.waitingKeys) == 0 {
+		return nil
+	}
+	keys := m.waitingKeys
+	m.waitingKeys = nil
+	cmds := make([]tea.Cmd, 0, len(keys))
+	for _, k := range keys {
+		cmds = append(cmds, m.handleKey(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 // handleKey quits or hands a key to the screen on show.

@@ -47,7 +47,11 @@ func (m *Model) updatePayment(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if m.completing || m.saving {
-		return nil // the sale is being written; keys wait for the answer
+		// The sale is being written: the key waits for the answer.
+		if ok {
+			m.waitingKeys = append(m.waitingKeys, press)
+		}
+		return nil
 	}
 	if m.sale != nil && m.sale.Paid(m.opt.Tax) {
 		if ok && key.Matches(press, m.keys.Apply) {
