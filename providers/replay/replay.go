@@ -281,15 +281,32 @@ func (w *Worker) loop(ctx context.Context, p *prov) {
 				p.kicked[e.Key] = true
 			}
 		}
-		e, ok, next := w.pick(p, pl, now)
+		batch, next := w.pick(p, pl, now)
 		w.refresh(p, pl, now)
 		w.mu.Unlock()
 		w.changed()
-		if !ok {
+		if len(batch) == 0 {
 			w.wait(ctx, p, next)
 			continue
 		}
-		w.attempt(ctx, p, e)
+		// Every entry due now is tried before the journal is read again:
+		// at most one a sale (later ones wait behind it), so a backlog
+		// costs a scan a round, not one an entry. An entry that stopped
+		// being due (the provider failed, its circuit opened) ends it.
+		for i, e := range batch {
+			if ctx.Err() != nil {
+				return
+			}
+			if i > 0 {
+				w.mu.Lock()
+				due := !w.due(p, e).After(w.opt.Now())
+				w.mu.Unlock()
+				if !due {
+					break
+				}
+			}
+			w.attempt(ctx, p, e)
+		}
 	}
 }
 
@@ -414,10 +431,11 @@ func (w *Worker) due(p *prov, e store.JournalEntry) time.Time {
 	return t
 }
 
-// pick returns p's first entry that is due and free to go or, failing
-// that, when the next one becomes due (zero: none is, so wait for a
-// wake). Called with w.mu held.
-func (w *Worker) pick(p *prov, pl plan, now time.Time) (store.JournalEntry, bool, time.Time) {
+// pick returns p's entries that are due and free to go, in journal
+// order, or, when none is, when the next one becomes due (zero: none
+// will, so wait for a wake). Called with w.mu held.
+func (w *Worker) pick(p *prov, pl plan, now time.Time) ([]store.JournalEntry, time.Time) {
+	var due []store.JournalEntry
 	var next time.Time
 	for _, e := range pl.ours[p.name] {
 		if pl.blocked[e.Key] {
@@ -425,13 +443,17 @@ func (w *Worker) pick(p *prov, pl plan, now time.Time) (store.JournalEntry, bool
 		}
 		d := w.due(p, e)
 		if !d.After(now) {
-			return e, true, time.Time{}
+			due = append(due, e)
+			continue
 		}
 		if next.IsZero() || d.Before(next) {
 			next = d
 		}
 	}
-	return store.JournalEntry{}, false, next
+	if len(due) > 0 {
+		return due, time.Time{}
+	}
+	return nil, next
 }
 
 // refresh recomputes p's status from pl. Called with w.mu held.
