@@ -69,11 +69,11 @@ func (m *Model) updateJournal(msg tea.Msg) tea.Cmd {
 		m.journalView.cursor = min(m.journalView.cursor+1, max(len(m.journalView.entries)-1, 0))
 	case key.Matches(press, m.keys.RetryNow):
 		if m.opt.RetryNow == nil {
-			m.setError("No provider is configured: nothing to retry")
+			m.setError(m.t("No provider is configured: nothing to retry"))
 			return nil
 		}
 		m.opt.RetryNow()
-		m.setInfo("Retrying every waiting operation now")
+		m.setInfo(m.t("Retrying every waiting operation now"))
 		return journalCmd(m.opt.Store)
 	case key.Matches(press, m.keys.Refresh):
 		return journalCmd(m.opt.Store)
@@ -84,15 +84,15 @@ func (m *Model) updateJournal(msg tea.Msg) tea.Cmd {
 func (m *Model) viewJournal() string {
 	s := m.styles
 	var b strings.Builder
-	b.WriteString(m.header("Journal") + "\n")
-	b.WriteString(s.TableHead.Render(cell("#", 6, false)+cell("State", 9, false)+cell("Provider", 9, false)+
-		cell("Kind", 7, false)+cell("Sale", 10, false)+cell("Tries", 6, true)+" "+"Last error / note") + "\n")
+	b.WriteString(m.header(m.t("Journal")) + "\n")
+	b.WriteString(s.TableHead.Render(cell("#", 6, false)+cell(m.t("State"), 9, false)+cell(m.t("Provider"), 9, false)+
+		cell(m.t("Kind"), 7, false)+cell(m.t("Sale"), 10, false)+cell(m.t("Tries"), 6, true)+" "+m.t("Last error / note")) + "\n")
 	j := m.journalView
 	switch {
 	case j.err != nil:
-		b.WriteString(s.Error.Render(" Cannot read the journal: "+sanitize.Text(j.err.Error())+" ") + "\n")
+		b.WriteString(s.Error.Render(" "+m.t("Cannot read the journal: ")+sanitize.Text(j.err.Error())+" ") + "\n")
 	case len(j.entries) == 0:
-		b.WriteString(s.Dim.Render("  Nothing is waiting: every provider operation is settled.") + "\n")
+		b.WriteString(s.Dim.Render("  "+m.t("Nothing is waiting: every provider operation is settled.")) + "\n")
 	}
 	rows := max(m.height-6, 1)
 	start := 0
@@ -103,14 +103,14 @@ func (m *Model) viewJournal() string {
 		e := j.entries[i]
 		detail := e.LastError
 		if e.State == store.OpReview {
-			detail = "needs a manager: till resolve " + e.Key
+			detail = fmt.Sprintf(m.t("needs a manager: till resolve %s"), e.Key)
 		}
 		no := fmt.Sprint(e.Seq)
 		if i == j.cursor {
 			no = "›" + no
 		}
-		row := cell(no, 6, false) + cell(string(e.State), 9, false) + cell(sanitize.Text(e.Provider), 9, false) +
-			cell(sanitize.Text(e.Kind), 7, false) + cell(shortID(sanitize.Text(e.SaleID)), 10, false) +
+		row := cell(no, 6, false) + cell(m.t(string(e.State)), 9, false) + cell(sanitize.Text(e.Provider), 9, false) +
+			cell(m.t(sanitize.Text(e.Kind)), 7, false) + cell(shortID(sanitize.Text(e.SaleID)), 10, false) +
 			cell(fmt.Sprint(e.Attempts), 6, true) + " " + sanitize.Text(detail)
 		if i == j.cursor {
 			row = s.Selected.Render(row)

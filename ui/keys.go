@@ -1,6 +1,10 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"reflect"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every key the till answers to. The help bar is drawn from it,
 // and a key that does nothing right now is disabled, not silently ignored.
@@ -53,6 +57,23 @@ type KeyMap struct {
 	// DemoPay and DemoAtTill play the customer in demo mode.
 	DemoPay    key.Binding
 	DemoAtTill key.Binding
+}
+
+// KeyMapFor is DefaultKeyMap with its help descriptions in lang; the keys'
+// names (F12, esc, enter) stay as they are.
+func KeyMapFor(lang Lang) KeyMap {
+	km := DefaultKeyMap()
+	v := reflect.ValueOf(&km).Elem()
+	for i := range v.NumField() {
+		b, ok := v.Field(i).Addr().Interface().(*key.Binding)
+		if !ok {
+			continue
+		}
+		if h := b.Help(); h.Desc != "" {
+			b.SetHelp(h.Key, lang.T(h.Desc))
+		}
+	}
+	return km
 }
 
 // DefaultKeyMap is the till's standard layout: function keys for actions,

@@ -25,15 +25,15 @@ func (m *Model) loyalty(op providers.Op, label, status string, out providers.Out
 		return false, nil
 	}
 	cur := m.opt.Currency
-	d := sale.Discount{Provider: op.Provider, Key: op.Key, Label: label + " loyalty discount", Amount: out.Discount, At: m.opt.Now()}
+	d := sale.Discount{Provider: op.Provider, Key: op.Key, Label: fmt.Sprintf(m.t("%s loyalty discount"), label), Amount: out.Discount, At: m.opt.Now()}
 	if atTill {
 		d.AtTill = out.Amount
 	}
 	if err := m.sale.AddDiscount(m.opt.Tax, d); err != nil {
-		return false, fmt.Errorf("the %s discount could not be applied: %w", label, err)
+		return false, fmt.Errorf(m.t("the %s discount could not be applied: %w"), label, err)
 	}
 	if atTill {
-		m.setSuccess(fmt.Sprintf("%s discount %s applied: take the %s due in cash (1)", label, cur.Format(out.Discount), cur.Format(out.Amount)))
+		m.setSuccess(fmt.Sprintf(m.t("%s discount %s applied: take the %s due in cash (1)"), label, cur.Format(out.Discount), cur.Format(out.Amount)))
 		return true, nil
 	}
 	if out.Amount > 0 && out.Amount < op.Amount {
@@ -41,7 +41,7 @@ func (m *Model) loyalty(op providers.Op, label, status string, out providers.Out
 			return false, err
 		}
 	}
-	m.setSuccess(fmt.Sprintf("%s %s approved after a loyalty discount of %s", label, cur.Format(out.Amount), cur.Format(out.Discount)))
+	m.setSuccess(fmt.Sprintf(m.t("%s %s approved after a loyalty discount of %s"), label, cur.Format(out.Amount), cur.Format(out.Discount)))
 	return true, nil
 }
 
@@ -108,7 +108,7 @@ func (m *Model) askQuote() tea.Cmd {
 	op := providers.Op{Kind: providers.KindLookup, Key: m.opt.NewID(), SaleID: m.shown.ID, Amount: t.Due,
 		Currency: m.opt.Currency.Code, Items: items(m.shown), Created: m.opt.Now()}
 	m.quote = quoteState{saleID: m.shown.ID, rev: m.shown.Rev, label: label, asking: true}
-	m.setInfo("Asking " + label + " for its loyalty discount…")
+	m.setInfo(fmt.Sprintf(m.t("Asking %s for its loyalty discount…"), label))
 	timeout := min(m.opt.PayTimeout, 15*time.Second)
 	saleID, rev := m.shown.ID, m.shown.Rev
 	return func() tea.Msg {
@@ -126,11 +126,11 @@ func (m *Model) onQuote(msg quoteMsg) tea.Cmd {
 	cur := m.opt.Currency
 	switch {
 	case msg.out.Status != providers.Approved:
-		m.setError(fmt.Sprintf("%s loyalty: %s", msg.label, orDefault(sanitize.Text(msg.out.Reason), "no answer")))
+		m.setError(fmt.Sprintf(m.t("%s loyalty: %s"), msg.label, orDefault(sanitize.Text(msg.out.Reason), m.t("no answer"))))
 	case msg.out.Discount == 0:
-		m.setInfo(msg.label + " offers no loyalty discount on this cart")
+		m.setInfo(fmt.Sprintf(m.t("%s offers no loyalty discount on this cart"), msg.label))
 	default:
-		m.setSuccess(fmt.Sprintf("%s offers a loyalty discount of %s when the customer pays with %s", msg.label, cur.Format(msg.out.Discount), msg.label))
+		m.setSuccess(fmt.Sprintf(m.t("%[1]s offers a loyalty discount of %[2]s when the customer pays with %[1]s"), msg.label, cur.Format(msg.out.Discount), msg.label))
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ func (m *Model) quoteNote() string {
 	if m.shown == nil || q.saleID != m.shown.ID || q.rev != m.shown.Rev || q.asking || q.out.Status != providers.Approved || q.out.Discount == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s offers −%s", q.label, m.opt.Currency.Format(q.out.Discount))
+	return fmt.Sprintf(m.t("%s offers −%s"), q.label, m.opt.Currency.Format(q.out.Discount))
 }
 
 // demoCustomer plays the customer's side of the code on screen (demo
@@ -152,11 +152,12 @@ func (m *Model) demoCustomer(atTill bool) tea.Cmd {
 		return nil
 	}
 	customer, provider, ref := m.opt.DemoCustomer, m.wallet.op.Provider, m.wallet.op.Key
+	failed, answered := m.t("Demo customer: "), m.t("Demo customer answered; waiting for SWiP…")
 	return func() tea.Msg {
 		if err := customer(provider, ref, atTill); err != nil {
-			return NoticeMsg{Err: "Demo customer: " + err.Error()}
+			return NoticeMsg{Err: failed + err.Error()}
 		}
-		return NoticeMsg{Info: "Demo customer answered; waiting for SWiP…"}
+		return NoticeMsg{Info: answered}
 	}
 }
 
@@ -166,9 +167,9 @@ func (m *Model) viewShowCode() string {
 	s := m.styles
 	w := m.wallet
 	var b strings.Builder
-	b.WriteString(m.header("Payment") + "\n")
+	b.WriteString(m.header(m.t("Payment")) + "\n")
 	b.WriteString("  " + s.Title.Render(fmt.Sprintf("%s  %s %s", w.label, m.opt.Currency.Code, m.opt.Currency.Format(w.op.Amount))) +
-		s.Dim.Render("  scan with the "+w.label+" app") + "\n")
+		s.Dim.Render("  "+fmt.Sprintf(m.t("scan with the %s app"), w.label)) + "\n")
 	room := m.height - 5 // header, title, progress, status, help
 	qrW := 0
 	if len(w.qr) > 0 {
@@ -176,9 +177,9 @@ func (m *Model) viewShowCode() string {
 	}
 	switch {
 	case len(w.qr) == 0:
-		b.WriteString("\n" + s.Due.Render("  No QR code to show.") + "\n")
+		b.WriteString("\n" + s.Due.Render("  "+m.t("No QR code to show.")) + "\n")
 	case len(w.qr) > room || qrW+2 > m.width:
-		b.WriteString("\n" + s.Error.Render(fmt.Sprintf(" Too small for the QR code: %d×%d needed ", qrW+2, len(w.qr)+5)) + "\n")
+		b.WriteString("\n" + s.Error.Render(" "+fmt.Sprintf(m.t("Too small for the QR code: %d×%d needed"), qrW+2, len(w.qr)+5)+" ") + "\n")
 	default:
 		pad := strings.Repeat(" ", max((m.width-qrW)/2, 2))
 		for _, l := range w.qr {

@@ -90,6 +90,8 @@ type Options struct {
 	// Ticketer, if set, issues the e-tickets of paid sales (through the
 	// journal); without it a sale with e-tickets cannot be paid.
 	Ticketer providers.Ticketer
+	// Language is the screens' and receipts' language; empty is English.
+	Language Lang
 }
 
 type screen int
@@ -184,24 +186,24 @@ func New(opt Options) *Model {
 	m := &Model{
 		opt:    opt,
 		styles: DefaultStyles(),
-		keys:   DefaultKeyMap(),
+		keys:   KeyMapFor(opt.Language),
 		help:   help.New(),
 		width:  100,
 		height: 30,
 	}
-	m.input = newInput("Code: ", "scan or type a code, N* for quantity")
+	m.input = newInput(m.t("Code: "), m.t("scan or type a code, N* for quantity"))
 	m.qtyInput = newInput("", "")
-	m.search.input = newInput("Find: ", "type part of a name or SKU")
-	m.payment.input = newInput("Cash tendered: ", "amount")
-	m.redeem.input = newInput("Pass: ", "scan the customer's pass")
-	m.staff.input = newInput("Your id: ", "")
+	m.search.input = newInput(m.t("Find: "), m.t("type part of a name or SKU"))
+	m.payment.input = newInput(m.t("Cash tendered: "), m.t("amount"))
+	m.redeem.input = newInput(m.t("Pass: "), m.t("scan the customer's pass"))
+	m.staff.input = newInput(m.t("Your id: "), "")
 	m.input.Focus()
 	// In kiosk mode the quit keys are off, and out of the help bar.
 	m.keys.Quit.SetEnabled(!opt.Kiosk)
 	if opt.OpenSale != nil {
 		m.sale = opt.OpenSale.Clone()
 		m.shown = opt.OpenSale.Clone()
-		m.status = status{text: "Open sale restored", kind: statusInfo}
+		m.status = status{text: m.t("Open sale restored"), kind: statusInfo}
 	}
 	if opt.Notice != "" {
 		m.status = status{text: opt.Notice, kind: statusInfo}
@@ -296,7 +298,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.scanner = msg.State
 		}
 		if msg.Err != "" {
-			m.setError("Scanner: " + sanitize.Text(msg.Err))
+			m.setError(m.t("Scanner: ") + sanitize.Text(msg.Err))
 		}
 		return m, nil
 	case ScanMsg:
@@ -354,7 +356,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 		return tea.Quit
 	case m.opt.Kiosk && slices.Contains(m.keys.Quit.Keys(), k.String()):
 		if !m.staff.on {
-			m.setError("This till is in kiosk mode: it cannot be left from the keyboard")
+			m.setError(m.t("This till is in kiosk mode: it cannot be left from the keyboard"))
 			return nil
 		}
 		return m.needManager(store.ActionLeaveKiosk, "", func(*Model) tea.Cmd { return tea.Quit })

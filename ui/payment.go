@@ -99,29 +99,29 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 		if m.sale != nil && m.sale.Unsettled() != nil {
 			return m.lookupUnknown()
 		}
-		m.setError("No payment needs looking up")
+		m.setError(m.t("No payment needs looking up"))
 		return nil
 	case key.Matches(press, m.keys.SetAside):
 		return m.setAside()
 	case key.Matches(press, m.keys.TicketEmail):
 		if p, _ := m.sale.TicketProduct(); p == "" {
-			m.setError("No e-tickets on this sale")
+			m.setError(m.t("No e-tickets on this sale"))
 			return nil
 		}
 		m.payment.mode = payTicketEmail
-		m.payment.input.Prompt = "E-mail for the e-tickets: "
-		m.payment.input.Placeholder = "name@example.com, or empty for none"
+		m.payment.input.Prompt = m.t("E-mail for the e-tickets: ")
+		m.payment.input.Placeholder = m.t("name@example.com, or empty for none")
 		m.payment.input.SetValue(m.sale.TicketEmail)
 		return m.payment.input.Focus()
 	}
 	if m.sale != nil && m.sale.Unsettled() != nil {
-		m.setError("A payment's outcome is unknown: look it up (F7) before taking another")
+		m.setError(m.t("A payment's outcome is unknown: look it up (F7) before taking another"))
 		return nil
 	}
 	if key.Matches(press, m.keys.Cash) {
 		m.payment.mode, m.payment.code = payCash, ""
-		m.payment.input.Prompt = "Cash tendered: "
-		m.payment.input.Placeholder = "amount"
+		m.payment.input.Prompt = m.t("Cash tendered: ")
+		m.payment.input.Placeholder = m.t("amount")
 		m.payment.input.Reset()
 		return m.payment.input.Focus()
 	}
@@ -140,8 +140,8 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 		return m.walletCode(code)
 	}
 	m.payment.mode, m.payment.wallet = payWalletCode, w
-	m.payment.input.Prompt = w.Label() + " code: "
-	m.payment.input.Placeholder = "scan the customer's payment code"
+	m.payment.input.Prompt = fmt.Sprintf(m.t("%s code: "), w.Label())
+	m.payment.input.Placeholder = m.t("scan the customer's payment code")
 	m.payment.input.Reset()
 	return m.payment.input.Focus()
 }
@@ -149,7 +149,7 @@ func (m *Model) chooseTender(press tea.KeyPressMsg) tea.Cmd {
 func (m *Model) takeCash(typed string) tea.Cmd {
 	amount, err := m.opt.Currency.Parse(typed)
 	if err != nil {
-		m.setError("Type the cash handed over, e.g. " + m.opt.Currency.Plain(50000))
+		m.setError(fmt.Sprintf(m.t("Type the cash handed over, e.g. %s"), m.opt.Currency.Plain(50000)))
 		return nil
 	}
 	tn, err := m.sale.PayCash(m.opt.Tax, amount, m.opt.Now())
@@ -161,9 +161,9 @@ func (m *Model) takeCash(typed string) tea.Cmd {
 	m.payment.input.Blur()
 	m.payment.mode = payChoose
 	if tn.Change > 0 {
-		m.setSuccess("Give change " + m.opt.Currency.Format(tn.Change))
+		m.setSuccess(fmt.Sprintf(m.t("Give change %s"), m.opt.Currency.Format(tn.Change)))
 	} else {
-		m.setSuccess("Cash " + m.opt.Currency.Format(tn.Amount) + " taken")
+		m.setSuccess(fmt.Sprintf(m.t("Cash %s taken"), m.opt.Currency.Format(tn.Amount)))
 	}
 	return tea.Batch(m.changed(), m.openDrawer())
 }
@@ -175,13 +175,13 @@ func (m *Model) viewPayment() string {
 	s := m.styles
 	cur := m.opt.Currency
 	var b strings.Builder
-	b.WriteString(m.header("Payment") + "\n\n")
+	b.WriteString(m.header(m.t("Payment")) + "\n\n")
 	t, err := m.totals(m.shown)
 	if err != nil {
 		b.WriteString(s.Error.Render(sanitize.Text(err.Error())) + "\n")
 	}
 	row := func(label, value string) {
-		b.WriteString("  " + s.Label.Render(cell(label, 16, false)) + cell(value, 18, true) + "\n")
+		b.WriteString("  " + s.Label.Render(cell(m.t(label), 16, false)) + cell(value, 18, true) + "\n")
 	}
 	row("Items", strconv.Itoa(t.Items))
 	if t.Discount > 0 {
@@ -190,11 +190,11 @@ func (m *Model) viewPayment() string {
 	row("Total", cur.Code+" "+cur.Format(t.Total))
 	row("Tax included", cur.Format(t.Tax))
 	row("Paid", cur.Format(t.Paid))
-	b.WriteString("  " + s.Due.Render(cell("Due", 16, false)+cell(cur.Code+" "+cur.Format(t.Due), 18, true)) + "\n")
+	b.WriteString("  " + s.Due.Render(cell(m.t("Due"), 16, false)+cell(cur.Code+" "+cur.Format(t.Due), 18, true)) + "\n")
 	if t.Change > 0 {
-		b.WriteString("  " + s.Total.Render(cell("Change", 16, false)+cell(cur.Code+" "+cur.Format(t.Change), 18, true)) + "\n")
+		b.WriteString("  " + s.Total.Render(cell(m.t("Change"), 16, false)+cell(cur.Code+" "+cur.Format(t.Change), 18, true)) + "\n")
 	}
-	b.WriteString("\n" + s.Title.Render("  Tenders taken") + "\n")
+	b.WriteString("\n" + s.Title.Render("  "+m.t("Tenders taken")) + "\n")
 	lines := 0
 	if m.shown != nil {
 		for _, tn := range m.shown.Tenders {
@@ -203,11 +203,11 @@ func (m *Model) viewPayment() string {
 		}
 	}
 	if lines == 0 {
-		b.WriteString(s.Dim.Render("    none yet") + "\n")
+		b.WriteString(s.Dim.Render("    "+m.t("none yet")) + "\n")
 		lines++
 	}
-	b.WriteString("\n" + s.Title.Render("  Choose a tender") + "\n")
-	b.WriteString("    " + s.Key.Render("1") + "  Cash\n")
+	b.WriteString("\n" + s.Title.Render("  "+m.t("Choose a tender")) + "\n")
+	b.WriteString("    " + s.Key.Render("1") + "  " + m.t("Cash") + "\n")
 	for i, w := range m.enabledWallets() {
 		b.WriteString("    " + s.Key.Render(strconv.Itoa(i+2)) + "  " + w.Label() + "\n")
 	}
@@ -218,7 +218,7 @@ func (m *Model) viewPayment() string {
 		b.WriteString("  " + s.Prompt.Render(m.walletProgress()) + "\n")
 		keys = []key.Binding{m.keys.Cancel}
 	case m.completing || (m.sale != nil && m.sale.Paid(m.opt.Tax)):
-		b.WriteString(s.Prompt.Render("  Recording the sale…") + "\n")
+		b.WriteString(s.Prompt.Render("  "+m.t("Recording the sale…")) + "\n")
 		keys = []key.Binding{m.keys.Apply}
 	case m.payment.mode == payCash:
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
@@ -227,18 +227,18 @@ func (m *Model) viewPayment() string {
 		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 	case m.sale != nil && m.sale.Unsettled() != nil:
-		b.WriteString(s.Due.Render("  A payment's outcome is unknown: look it up, or set it aside to take another tender.") + "\n")
+		b.WriteString(s.Due.Render("  "+m.t("A payment's outcome is unknown: look it up, or set it aside to take another tender.")) + "\n")
 		keys = []key.Binding{m.keys.Lookup, m.keys.SetAside, m.keys.Back}
 	default:
-		hint := "  Press a tender's number."
+		hint := m.t("Press a tender's number.")
 		if len(m.enabledWallets()) > 0 {
-			hint = "  Press a tender's number, or scan the customer's payment code."
+			hint = m.t("Press a tender's number, or scan the customer's payment code.")
 		}
-		b.WriteString(s.Dim.Render(hint) + "\n")
+		b.WriteString(s.Dim.Render("  "+hint) + "\n")
 		keys = []key.Binding{m.keys.Tenders, m.keys.Back, m.keys.Quit}
 		if m.hasTickets() {
 			if m.shown.TicketEmail != "" {
-				b.WriteString(s.Dim.Render("  E-tickets go to "+sanitize.Text(m.shown.TicketEmail)) + "\n")
+				b.WriteString(s.Dim.Render("  "+fmt.Sprintf(m.t("E-tickets go to %s"), sanitize.Text(m.shown.TicketEmail))) + "\n")
 			}
 			keys = append(keys[:1], append([]key.Binding{m.keys.TicketEmail}, keys[1:]...)...)
 		}
@@ -249,14 +249,18 @@ func (m *Model) viewPayment() string {
 // tenderLine describes one tender taken (or tried) on the sale.
 func (m *Model) tenderLine(tn sale.Tender) string {
 	cur := m.opt.Currency
-	desc := receipt.Method(tn.Method) + " " + cur.Format(tn.Amount)
+	method := receipt.Method(tn.Method)
+	if tn.Method == sale.MethodCash {
+		method = m.t("Cash")
+	}
+	desc := method + " " + cur.Format(tn.Amount)
 	if tn.Change > 0 {
-		desc += fmt.Sprintf("  (tendered %s, change %s)", cur.Format(tn.Tendered), cur.Format(tn.Change))
+		desc += fmt.Sprintf(m.t("  (tendered %s, change %s)"), cur.Format(tn.Tendered), cur.Format(tn.Change))
 	}
 	if tn.Reference != "" {
-		desc += "  ref " + sanitize.Text(tn.Reference)
+		desc += "  " + m.t("ref") + " " + sanitize.Text(tn.Reference)
 	}
-	status := sanitize.Text(tn.Status)
+	status := m.t(sanitize.Text(tn.Status))
 	if tn.Reason != "" {
 		status += ": " + sanitize.Text(tn.Reason)
 	}
@@ -288,9 +292,9 @@ func (m *Model) setAside() tea.Cmd {
 		n++
 	}
 	if n == 0 {
-		m.setError("No payment's outcome is unknown")
+		m.setError(m.t("No payment's outcome is unknown"))
 		return nil
 	}
-	m.setInfo("Set aside: the till keeps checking it and reverses it if it went through. Take another tender.")
+	m.setInfo(m.t("Set aside: the till keeps checking it and reverses it if it went through. Take another tender."))
 	return m.changed()
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	tea "charm.land/bubbletea/v2"
 
 	"till/store/sale"
@@ -32,7 +34,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		} else {
 			m.sale = nil
 		}
-		m.setError("Not saved, last change undone: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Not saved, last change undone: ") + sanitize.Text(msg.err.Error()))
 		if m.wallet.active() && !m.wallet.sent {
 			// The pending tender never reached the disk: nothing was sent.
 			m.wallet = walletState{}
@@ -95,7 +97,7 @@ func (m *Model) complete() tea.Cmd {
 func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
 	m.completing = false
 	if msg.err != nil {
-		m.setError("Sale paid but not yet recorded: " + sanitize.Text(msg.err.Error()) + " (enter retries)")
+		m.setError(fmt.Sprintf(m.t("Sale paid but not yet recorded: %s (enter retries)"), sanitize.Text(msg.err.Error())))
 		return nil
 	}
 	if msg.journal && m.opt.JournalChanged != nil {
@@ -104,7 +106,7 @@ func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
 	m.sale, m.shown, m.selected = nil, nil, 0
 	m.receipt = receiptState{sale: msg.sale}
 	m.screen = screenReceipt
-	m.setSuccess("Sale complete")
+	m.setSuccess(m.t("Sale complete"))
 	return m.printReceipt(msg.sale)
 }
 

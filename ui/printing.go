@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -47,7 +48,7 @@ func (m *Model) printReceipt(s *sale.Sale) tea.Cmd {
 func (m *Model) onPrinted(msg printedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.printing = "failed"
-		m.setError("Receipt not printed: " + sanitize.Text(msg.err.Error()) + ". The sale is recorded: F8 on the receipt prints it again")
+		m.setError(fmt.Sprintf(m.t("Receipt not printed: %s. The sale is recorded: F8 on the receipt prints it again"), sanitize.Text(msg.err.Error())))
 		return nil
 	}
 	m.printing = "ok"
@@ -69,7 +70,7 @@ func (m *Model) openDrawer() tea.Cmd {
 
 func (m *Model) onDrawer(msg drawerMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError("Cash drawer did not open: " + sanitize.Text(msg.err.Error()) + ". Use its key")
+		m.setError(fmt.Sprintf(m.t("Cash drawer did not open: %s. Use its key"), sanitize.Text(msg.err.Error())))
 	}
 	return nil
 }

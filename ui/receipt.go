@@ -26,9 +26,9 @@ type receiptState struct {
 func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
 	switch {
 	case msg.err != nil:
-		m.setError("Cannot read the last receipt: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Cannot read the last receipt: ") + sanitize.Text(msg.err.Error()))
 	case msg.sale == nil:
-		m.setError("No sale has been completed yet")
+		m.setError(m.t("No sale has been completed yet"))
 	default:
 		// The receipt on screen shown again (its tickets came) stays
 		// what it was; any other is a reprint.
@@ -47,7 +47,7 @@ func (m *Model) updateReceipt(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.NextSale) || key.Matches(press, m.keys.Back):
 		return m.leaveReceipt()
 	case m.opt.Printer != nil && key.Matches(press, m.keys.Print):
-		m.setInfo("Printing…")
+		m.setInfo(m.t("Printing…"))
 		return m.printReceipt(m.receipt.sale)
 	case key.Matches(press, m.keys.ListUp):
 		m.receipt.top = max(m.receipt.top-1, 0)
@@ -68,13 +68,13 @@ func (m *Model) leaveReceipt() tea.Cmd {
 
 // receiptLines is the receipt on screen as text.
 func (m *Model) receiptLines() []string {
-	lines, err := receipt.Lines(m.receipt.sale, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID},
+	lines, err := receipt.Lines(m.receipt.sale, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID, Words: m.receiptWords()},
 		m.opt.Currency, m.opt.Tax, receiptWidth)
 	if err != nil {
 		lines = []string{sanitize.Text(err.Error())}
 	}
 	if m.receipt.reprint {
-		lines = append([]string{strings.Repeat(" ", (receiptWidth-4)/2) + "COPY"}, lines...)
+		lines = append([]string{receipt.Center(m.t("COPY"), receiptWidth)}, lines...)
 	}
 	return lines
 }
@@ -85,9 +85,9 @@ func (m *Model) receiptRoom() int { return max(m.height-4, 3) }
 func (m *Model) viewReceipt() string {
 	s := m.styles
 	var b strings.Builder
-	title := "Receipt"
+	title := m.t("Receipt")
 	if m.receipt.reprint {
-		title = "Receipt (copy)"
+		title = m.t("Receipt (copy)")
 	}
 	b.WriteString(m.header(title) + "\n")
 	lines, room := m.receiptLines(), m.receiptRoom()
@@ -102,14 +102,14 @@ func (m *Model) viewReceipt() string {
 		// Too tall: a window onto it, moved with the arrows.
 		top := min(m.receipt.top, len(lines)-room+1)
 		shown := append([]string(nil), lines[top:top+room-1]...)
-		more := fmt.Sprintf("↑↓ %d more lines", len(lines)-len(shown))
+		more := fmt.Sprintf(m.t("↑↓ %d more lines"), len(lines)-len(shown))
 		lines = append(shown, strings.Repeat(" ", max((receiptWidth-ansi.StringWidth(more))/2, 0))+more)
 		keys = append([]key.Binding{m.keys.ListUp}, keys...)
 	}
 	box := s.Receipt.Render(strings.Join(lines, "\n"))
 	side := ""
 	if t, err := m.totals(m.receipt.sale); err == nil && t.Change > 0 && !m.receipt.reprint {
-		side = s.Due.Render("CHANGE DUE") + "\n" + s.Total.Render(m.opt.Currency.Code+" "+m.opt.Currency.Format(t.Change))
+		side = s.Due.Render(m.t("CHANGE DUE")) + "\n" + s.Total.Render(m.opt.Currency.Code+" "+m.opt.Currency.Format(t.Change))
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, box, "    ", side)
 	b.WriteString(body + "\n")

@@ -47,7 +47,7 @@ func campaignKey(model, campaign string) string { return model + "/" + campaign 
 // campaign, else the list of campaigns.
 func (m *Model) openRedeem() tea.Cmd {
 	if m.sale != nil && len(m.sale.Tenders) > 0 {
-		m.setError("Coupons go on before payment")
+		m.setError(m.t("Coupons go on before payment"))
 		return nil
 	}
 	m.screen = screenRedeem
@@ -90,7 +90,7 @@ func (m *Model) loadCampaigns() tea.Cmd {
 func (m *Model) onCampaigns(msg campaignsMsg) tea.Cmd {
 	m.redeem.loading = false
 	if msg.err != nil {
-		m.setError(m.opt.Redeemer.Name() + ": the campaigns could not be listed: " + sanitize.Text(msg.err.Error()) + " (F6 tries again)")
+		m.setError(fmt.Sprintf(m.t("%s: the campaigns could not be listed: %s (F6 tries again)"), m.opt.Redeemer.Name(), sanitize.Text(msg.err.Error())))
 		return nil
 	}
 	m.redeem.campaigns = msg.campaigns
@@ -99,7 +99,7 @@ func (m *Model) onCampaigns(msg campaignsMsg) tea.Cmd {
 		for _, x := range msg.campaigns {
 			if x.Model == c.Model && x.ID == c.ID {
 				m.redeem.chosen = &x
-				m.redeem.input.Prompt = sanitize.Text(x.Name) + " pass: "
+				m.redeem.input.Prompt = fmt.Sprintf(m.t("%s pass: "), sanitize.Text(x.Name))
 			}
 		}
 	}
@@ -108,13 +108,13 @@ func (m *Model) onCampaigns(msg campaignsMsg) tea.Cmd {
 
 func (m *Model) chooseCampaign(c providers.Campaign) tea.Cmd {
 	if _, ok := m.opt.Campaigns[campaignKey(c.Model, c.ID)]; !ok {
-		m.setError("No effect is configured for this campaign ([[providers.pass2u.campaigns]])")
+		m.setError(m.t("No effect is configured for this campaign ([[providers.pass2u.campaigns]])"))
 		return nil
 	}
 	m.redeem.chosen = &c
 	m.redeem.input.Reset()
-	m.redeem.input.Prompt = sanitize.Text(c.Name) + " pass: "
-	m.setInfo("Scan the customer's pass")
+	m.redeem.input.Prompt = fmt.Sprintf(m.t("%s pass: "), sanitize.Text(c.Name))
+	m.setInfo(m.t("Scan the customer's pass"))
 	return m.redeem.input.Focus()
 }
 
@@ -168,10 +168,10 @@ func (m *Model) redeemPass(code string) tea.Cmd {
 	case c == nil:
 		return nil
 	case m.redeem.op != nil:
-		m.setError("Another pass is being redeemed: wait for its answer")
+		m.setError(m.t("Another pass is being redeemed: wait for its answer"))
 		return nil
 	case code == "" || len(code) > maxPassCode || sanitize.Code(code) != code:
-		m.setError("That is not a pass barcode: scan the customer's pass again")
+		m.setError(m.t("That is not a pass barcode: scan the customer's pass again"))
 		return nil
 	}
 	effect := m.opt.Campaigns[campaignKey(c.Model, c.ID)]
@@ -179,7 +179,7 @@ func (m *Model) redeemPass(code string) tea.Cmd {
 	if effect.Kind == sale.EffectItem {
 		it, ok := m.opt.Catalog.BySKU(effect.SKU)
 		if !ok {
-			m.setError(fmt.Sprintf("The campaign's free item %s is not in the catalog", sanitize.Text(effect.SKU)))
+			m.setError(fmt.Sprintf(m.t("The campaign's free item %s is not in the catalog"), sanitize.Text(effect.SKU)))
 			return nil
 		}
 		item = &it
@@ -195,7 +195,7 @@ func (m *Model) redeemPass(code string) tea.Cmd {
 	}
 	m.journalAppend(op, false, store.OpSent)
 	m.redeem.op, m.redeem.sent = &op, false
-	m.setInfo("Redeeming the pass…")
+	m.setInfo(m.t("Redeeming the pass…"))
 	cmd := m.leaveRedeem()
 	return tea.Batch(cmd, m.changed())
 }
@@ -254,7 +254,7 @@ func (m *Model) settleCoupon(key string, st providers.Status, reason string) tea
 		m.setError(err.Error())
 		return nil
 	}
-	name := "Pass"
+	name := m.t("Pass")
 	for _, l := range m.sale.Lines {
 		if l.Coupon != nil && l.Coupon.Key == key {
 			name = sanitize.Text(l.Name)
@@ -262,11 +262,11 @@ func (m *Model) settleCoupon(key string, st providers.Status, reason string) tea
 	}
 	switch status {
 	case sale.TenderApproved:
-		m.setSuccess(name + ": pass redeemed")
+		m.setSuccess(fmt.Sprintf(m.t("%s: pass redeemed"), name))
 	case sale.TenderDeclined:
-		m.setError("Pass refused: " + orDefault(reason, "no reason given"))
+		m.setError(m.t("Pass refused: ") + orDefault(reason, m.t("no reason given")))
 	default:
-		m.setError("No answer about the pass: the till keeps trying. Void its line (F4) to give it back. " + reason)
+		m.setError(m.t("No answer about the pass: the till keeps trying. Void its line (F4) to give it back. ") + reason)
 	}
 	return m.changed()
 }
@@ -290,26 +290,26 @@ func (m *Model) unredeem(l sale.Line) {
 func (m *Model) viewRedeem() string {
 	s := m.styles
 	var b strings.Builder
-	b.WriteString(m.header("Coupon") + "\n\n")
+	b.WriteString(m.header(m.t("Coupon")) + "\n\n")
 	var keys []key.Binding
 	if c := m.redeem.chosen; c != nil {
 		b.WriteString("  " + s.Title.Render(sanitize.Text(c.Name)) + "\n\n")
 		b.WriteString("  " + s.Prompt.Render(m.redeem.input.View()) + "\n")
-		b.WriteString(s.Dim.Render("  Scan the customer's coupon or pass, or type its code and enter.") + "\n")
+		b.WriteString(s.Dim.Render("  "+m.t("Scan the customer's coupon or pass, or type its code and enter.")) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 		return m.frame(b.String(), keys)
 	}
-	b.WriteString(s.Title.Render("  Campaigns") + "\n")
+	b.WriteString(s.Title.Render("  "+m.t("Campaigns")) + "\n")
 	switch {
 	case m.redeem.loading:
-		b.WriteString(s.Dim.Render("    Asking "+m.opt.Redeemer.Name()+"…") + "\n")
+		b.WriteString(s.Dim.Render("    "+fmt.Sprintf(m.t("Asking %s…"), m.opt.Redeemer.Name())) + "\n")
 	case len(m.redeem.campaigns) == 0:
-		b.WriteString(s.Dim.Render("    No campaigns to redeem (F6 asks again).") + "\n")
+		b.WriteString(s.Dim.Render("    "+m.t("No campaigns to redeem (F6 asks again).")) + "\n")
 	}
 	for i, c := range m.redeem.campaigns {
 		row := fmt.Sprintf("%s · %s", sanitize.Text(c.ModelName), sanitize.Text(c.Name))
 		if _, ok := m.opt.Campaigns[campaignKey(c.Model, c.ID)]; !ok {
-			row = s.Dim.Render(row + "  (no effect configured)")
+			row = s.Dim.Render(row + "  " + m.t("(no effect configured)"))
 		}
 		if i == m.redeem.cursor {
 			row = s.Selected.Render("› " + row)

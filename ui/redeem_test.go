@@ -19,6 +19,12 @@ import (
 // against its simulator, with tea and cola (65.00) in the cart.
 func passHarness(t *testing.T, defaultCampaign string) (*harness, *pass2usim.Sim) {
 	t.Helper()
+	return passHarnessWith(t, defaultCampaign, nil)
+}
+
+// passHarnessWith is passHarness with adjust applied to its options last.
+func passHarnessWith(t *testing.T, defaultCampaign string, adjust func(*Options)) (*harness, *pass2usim.Sim) {
+	t.Helper()
 	sim := pass2usim.New()
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
@@ -34,6 +40,9 @@ func passHarness(t *testing.T, defaultCampaign string) (*harness, *pass2usim.Sim
 		}
 		o.DefaultCampaign = defaultCampaign
 		o.PayTimeout = 5 * time.Second
+		if adjust != nil {
+			adjust(o)
+		}
 	})
 	h.scan("4710088410122")
 	h.scan("5449000000996")

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -50,13 +51,13 @@ func (m *Model) openReports() tea.Cmd {
 
 func (m *Model) onReport(msg reportMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError("The report could not be made: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The report could not be made: ") + sanitize.Text(msg.err.Error()))
 		return nil
 	}
 	m.report.lines, m.report.z = msg.r.Lines(m.opt.Currency, report.Width), msg.z
 	if msg.z {
 		m.staff.shift = nil // closed: the next login opens one
-		m.setSuccess("Shift closed: Z report printed")
+		m.setSuccess(m.t("Shift closed: Z report printed"))
 		return m.printLines(m.report.lines)
 	}
 	return nil
@@ -84,7 +85,7 @@ func (m *Model) updateReport(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.Back):
 		m.screen = screenSale
 		if m.report.z && m.staff.on {
-			return m.askLogin("Shift closed: log in to open the next one")
+			return m.askLogin(m.t("Shift closed: log in to open the next one"))
 		}
 		return m.input.Focus()
 	case key.Matches(press, m.keys.ListUp):
@@ -95,11 +96,11 @@ func (m *Model) updateReport(msg tea.Msg) tea.Cmd {
 		return m.printLines(m.report.lines)
 	case !m.report.z && key.Matches(press, m.keys.CloseShift):
 		if !m.staff.on || m.staff.shift == nil {
-			m.setError("No shift is open: shifts come with logins (till users add)")
+			m.setError(m.t("No shift is open: shifts come with logins (till users add)"))
 			return nil
 		}
 		m.report.counting = true
-		m.payment.input.Prompt, m.payment.input.Placeholder = "Cash counted in the drawer: ", "amount"
+		m.payment.input.Prompt, m.payment.input.Placeholder = m.t("Cash counted in the drawer: "), m.t("amount")
 		m.payment.input.Reset()
 		return m.payment.input.Focus()
 	}
@@ -111,7 +112,7 @@ func (m *Model) updateReport(msg tea.Msg) tea.Cmd {
 func (m *Model) closeShift(typed string) tea.Cmd {
 	counted, err := m.opt.Currency.Parse(typed)
 	if err != nil || counted < 0 {
-		m.setError("Type the cash counted in the drawer, e.g. " + m.opt.Currency.Plain(500000))
+		m.setError(fmt.Sprintf(m.t("Type the cash counted in the drawer, e.g. %s"), m.opt.Currency.Plain(500000)))
 		return nil
 	}
 	m.report.counting = false
@@ -146,14 +147,14 @@ func (m *Model) printLines(lines []string) tea.Cmd {
 func (m *Model) viewReport() string {
 	s := m.styles
 	var b strings.Builder
-	title := "X report"
+	title := m.t("X report")
 	if m.report.z {
-		title = "Z report"
+		title = m.t("Z report")
 	}
 	b.WriteString(m.header(title) + "\n")
 	lines, room := m.report.lines, m.receiptRoom()
 	if len(lines) == 0 {
-		lines = []string{"Adding up…"}
+		lines = []string{m.t("Adding up…")}
 	}
 	top := min(m.report.top, max(len(lines)-room, 0))
 	shown := lines[top:min(top+room, len(lines))]

@@ -50,7 +50,7 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.Qty):
 		if l, ok := m.selectedLine(); ok {
 			m.qtyLine = l.ID
-			m.qtyInput.Prompt = qtyPrompt(l.Name, l.Weighed)
+			m.qtyInput.Prompt = m.qtyPrompt(l.Name, l.Weighed)
 			m.qtyInput.SetValue(strconv.FormatInt(l.Qty, 10))
 			m.qtyInput.CursorEnd()
 			m.input.Blur()
@@ -59,7 +59,7 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.Void):
 		if l, ok := m.selectedLine(); ok {
 			if l.Coupon != nil && l.Coupon.Status == sale.TenderPending {
-				m.setError("The pass is being redeemed: wait for the answer before voiding it")
+				m.setError(m.t("The pass is being redeemed: wait for the answer before voiding it"))
 				return nil
 			}
 			if err := m.sale.Void(l.ID); err != nil {
@@ -67,7 +67,7 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			m.unredeem(l)
-			m.setInfo("Voided " + sanitize.Text(l.Name))
+			m.setInfo(fmt.Sprintf(m.t("Voided %s"), sanitize.Text(l.Name)))
 			return m.changed()
 		}
 	case key.Matches(press, m.keys.Coupon):
@@ -77,7 +77,7 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.NoSale):
 		return m.noSale()
 	case key.Matches(press, m.keys.Lock):
-		return m.askLogin("Locked: log in to go on")
+		return m.askLogin(m.t("Locked: log in to go on"))
 	case key.Matches(press, m.keys.Search):
 		m.screen = screenSearch
 		m.search.input.Reset()
@@ -96,13 +96,13 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.Clear):
 		m.input.Reset()
 	case disabledMatch(press, m.keys.Pay):
-		m.setError("Nothing to pay: scan an item first")
+		m.setError(m.t("Nothing to pay: scan an item first"))
 	case disabledMatch(press, m.keys.Coupon):
-		m.setError("No coupons here: no pass provider is configured, or payment has begun")
+		m.setError(m.t("No coupons here: no pass provider is configured, or payment has begun"))
 	case disabledMatch(press, m.keys.Quote):
-		m.setError("No loyalty discount to ask for: no loyalty provider, an empty cart, or payment has begun")
+		m.setError(m.t("No loyalty discount to ask for: no loyalty provider, an empty cart, or payment has begun"))
 	case disabledMatch(press, m.keys.Qty, m.keys.Void):
-		m.setError("Select a line that is not voided first (↑/↓)")
+		m.setError(m.t("Select a line that is not voided first (↑/↓)"))
 	default:
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
@@ -117,17 +117,17 @@ func (m *Model) voidSale() tea.Cmd {
 	t, _ := m.totals(m.shown)
 	switch {
 	case t.Items == 0:
-		m.setError("Nothing to void")
+		m.setError(m.t("Nothing to void"))
 		return nil
 	case len(m.sale.Tenders) > 0:
-		m.setError("The sale has payments: it cannot be voided here")
+		m.setError(m.t("The sale has payments: it cannot be voided here"))
 		return nil
 	case slices.ContainsFunc(m.sale.OpenCoupons(), func(c sale.Coupon) bool { return c.Status == sale.TenderPending }):
-		m.setError("A pass is being redeemed: wait for its answer")
+		m.setError(m.t("A pass is being redeemed: wait for its answer"))
 		return nil
 	case !m.confirmVoid:
 		m.confirmVoid = true
-		m.setError(fmt.Sprintf("Void all %d lines of this sale? Press F10 again to confirm", len(m.sale.ActiveLines())))
+		m.setError(fmt.Sprintf(m.t("Void all %d lines of this sale? Press F10 again to confirm"), len(m.sale.ActiveLines())))
 		return nil
 	}
 	m.confirmVoid = false
@@ -140,7 +140,7 @@ func (m *Model) voidSale() tea.Cmd {
 		m.unredeem(l)
 		n++
 	}
-	m.setInfo(fmt.Sprintf("Sale voided: %d lines", n))
+	m.setInfo(fmt.Sprintf(m.t("Sale voided: %d lines"), n))
 	return m.changed()
 }
 
@@ -186,12 +186,12 @@ func (m *Model) selectedLine() (sale.Line, bool) {
 	return l, !l.Voided
 }
 
-func qtyPrompt(name string, weighed bool) string {
-	unit := "Quantity"
+func (m *Model) qtyPrompt(name string, weighed bool) string {
+	format := m.t("Quantity for %s: ")
 	if weighed {
-		unit = "Weight in grams"
+		format = m.t("Weight in grams for %s: ")
 	}
-	return fmt.Sprintf("%s for %s: ", unit, ansi.Truncate(sanitize.Text(name), 30, "…"))
+	return fmt.Sprintf(format, ansi.Truncate(sanitize.Text(name), 30, "…"))
 }
 
 func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
@@ -207,7 +207,7 @@ func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
 	}
 	qty, err := strconv.ParseInt(strings.TrimSpace(m.qtyInput.Value()), 10, 64)
 	if err != nil {
-		m.setError("Type a whole number")
+		m.setError(m.t("Type a whole number"))
 		return nil
 	}
 	lineID, pending := m.qtyLine, m.pendingItem
@@ -236,11 +236,11 @@ func (m *Model) addEntry(entry string) tea.Cmd {
 	if n, code, ok := strings.Cut(entry, "*"); ok {
 		q, err := strconv.ParseInt(n, 10, 64)
 		if err != nil || q < 1 {
-			m.setError(fmt.Sprintf("%q is not a quantity: type N*code, e.g. 3*%s", sanitize.Text(n), "4710088410122"))
+			m.setError(fmt.Sprintf(m.t("%q is not a quantity: type N*code, e.g. 3*%s"), sanitize.Text(n), "4710088410122"))
 			return nil
 		}
 		if strings.TrimSpace(code) == "" {
-			m.setError("Type or scan a code after " + n + "*")
+			m.setError(fmt.Sprintf(m.t("Type or scan a code after %s*"), n))
 			return nil
 		}
 		qty, entry = q, strings.TrimSpace(code)
@@ -251,7 +251,7 @@ func (m *Model) addEntry(entry string) tea.Cmd {
 		return nil
 	}
 	if match.Qty > 0 && qty > 0 {
-		m.setError("The weight is already in the code: scan it without N*")
+		m.setError(m.t("The weight is already in the code: scan it without N*"))
 		return nil
 	}
 	if qty == 0 {
@@ -259,7 +259,7 @@ func (m *Model) addEntry(entry string) tea.Cmd {
 	}
 	if qty == 0 && match.Item.Weighed {
 		m.pendingItem = &match
-		m.qtyInput.Prompt = qtyPrompt(match.Item.Name, true)
+		m.qtyInput.Prompt = m.qtyPrompt(match.Item.Name, true)
 		m.input.Blur()
 		return m.qtyInput.Focus()
 	}
@@ -271,13 +271,13 @@ func (m *Model) addMatch(match catalog.Match, code string, qty int64) tea.Cmd {
 	l, err := m.sale.Add(match.Item, sanitize.Code(code), match.UnitPrice, qty)
 	if err != nil {
 		if errors.Is(err, sale.ErrPaid) {
-			m.setError("Payment has started: finish it (F12) before adding items")
+			m.setError(m.t("Payment has started: finish it (F12) before adding items"))
 		} else {
 			m.setError(err.Error())
 		}
 		return nil
 	}
-	m.setSuccess(fmt.Sprintf("Added %s  %s", sanitize.Text(l.Name), receipt.Quantity(l, m.opt.Currency)))
+	m.setSuccess(fmt.Sprintf(m.t("Added %s  %s"), sanitize.Text(l.Name), receipt.Quantity(l, m.opt.Currency)))
 	return m.changed()
 }
 
@@ -290,7 +290,7 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 	}
 	switch {
 	case m.locked() || m.screen == screenStaff:
-		m.setError("Scan ignored: log in first")
+		m.setError(m.t("Scan ignored: log in first"))
 		return nil
 	case m.screen == screenPayment && (m.payment.mode == payChoose || m.payment.mode == payWalletCode):
 		return m.walletCode(code)
@@ -299,7 +299,7 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 	case m.screen == screenReceipt:
 		m.leaveReceipt()
 	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil:
-		m.setError("Scan ignored: finish this screen first")
+		m.setError(m.t("Scan ignored: finish this screen first"))
 		return nil
 	}
 	return m.addEntry(code)
@@ -312,15 +312,15 @@ func (m *Model) startPayment() tea.Cmd {
 		return nil
 	}
 	if t.Items == 0 {
-		m.setError("Nothing to pay: scan an item first")
+		m.setError(m.t("Nothing to pay: scan an item first"))
 		return nil
 	}
 	if p, _ := m.sale.TicketProduct(); p != "" && m.opt.Ticketer == nil {
-		m.setError("This sale has e-tickets, but no ticket provider is configured ([providers.ticketbao])")
+		m.setError(m.t("This sale has e-tickets, but no ticket provider is configured ([providers.ticketbao])"))
 		return nil
 	}
 	if len(m.sale.OpenCoupons()) > 0 {
-		m.setError("A pass is still being redeemed: wait for its answer, or void its line (F4)")
+		m.setError(m.t("A pass is still being redeemed: wait for its answer, or void its line (F4)"))
 		return nil
 	}
 	m.screen = screenPayment
@@ -341,10 +341,10 @@ const (
 func (m *Model) viewSale() string {
 	s := m.styles
 	var b strings.Builder
-	b.WriteString(m.header("Sale") + "\n")
+	b.WriteString(m.header(m.t("Sale")) + "\n")
 	nameW := max(m.width-colNo-colQty-colPrice-colAmount, 10)
-	b.WriteString(s.TableHead.Render(cell("#", colNo, false)+cell("Item", nameW, false)+
-		cell("Qty", colQty, true)+cell("Price", colPrice, true)+cell("Amount", colAmount, true)) + "\n")
+	b.WriteString(s.TableHead.Render(cell("#", colNo, false)+cell(m.t("Item"), nameW, false)+
+		cell(m.t("Qty"), colQty, true)+cell(m.t("Price"), colPrice, true)+cell(m.t("Amount"), colAmount, true)) + "\n")
 
 	m.syncSaleKeys()
 	k := m.keys
@@ -370,15 +370,15 @@ func (m *Model) viewSale() string {
 		}
 		amount := m.opt.Currency.Format(l.Amount())
 		if c := l.Coupon; c != nil {
-			qty, price = "coupon", ""
-			amount = map[string]string{sale.TenderPending: "redeeming…", sale.TenderUnknown: "unknown",
-				sale.TenderDeclined: "refused"}[c.Status]
+			qty, price = m.t("coupon"), ""
+			amount = map[string]string{sale.TenderPending: m.t("redeeming…"), sale.TenderUnknown: m.t("unknown"),
+				sale.TenderDeclined: m.t("refused")}[c.Status]
 			if c.Status == sale.TenderApproved {
-				amount = receipt.CouponValue(l, t, m.opt.Currency)
+				amount = receipt.CouponValueIn(l, t, m.opt.Currency, m.receiptWords())
 			}
 		}
 		if l.Voided && (l.Coupon == nil || l.Coupon.Status != sale.TenderDeclined) {
-			amount = "void"
+			amount = m.t("void")
 		}
 		no := strconv.Itoa(i + 1)
 		if i == m.selected {
@@ -396,7 +396,7 @@ func (m *Model) viewSale() string {
 	}
 	for i := len(lines) - start; i < rows; i++ {
 		if i == 0 && len(lines) == 0 {
-			b.WriteString(s.Dim.Render("  Scan an item or type its code, then enter.") + "\n")
+			b.WriteString(s.Dim.Render("  "+m.t("Scan an item or type its code, then enter.")) + "\n")
 			continue
 		}
 		b.WriteString("\n")
@@ -418,20 +418,20 @@ func (m *Model) totalsLine(sl *sale.Sale) string {
 	}
 	cur := m.opt.Currency
 	parts := []string{
-		m.styles.Label.Render("Items ") + strconv.Itoa(t.Items),
-		m.styles.Label.Render("Tax ") + cur.Format(t.Tax),
+		m.styles.Label.Render(m.t("Items")+" ") + strconv.Itoa(t.Items),
+		m.styles.Label.Render(m.t("Tax")+" ") + cur.Format(t.Tax),
 	}
 	if note := m.quoteNote(); note != "" {
 		parts = append([]string{m.styles.Success.Render(note)}, parts...)
 	}
 	if t.Discount > 0 {
-		parts = append(parts, m.styles.Label.Render("Discount ")+"-"+cur.Format(t.Discount))
+		parts = append(parts, m.styles.Label.Render(m.t("Discount")+" ")+"-"+cur.Format(t.Discount))
 	}
 	if t.Paid > 0 {
-		parts = append(parts, m.styles.Label.Render("Paid ")+cur.Format(t.Paid),
-			m.styles.Due.Render("DUE "+cur.Code+" "+cur.Format(t.Due)))
+		parts = append(parts, m.styles.Label.Render(m.t("Paid")+" ")+cur.Format(t.Paid),
+			m.styles.Due.Render(m.t("DUE")+" "+cur.Code+" "+cur.Format(t.Due)))
 	}
-	parts = append(parts, m.styles.Total.Render("TOTAL "+cur.Code+" "+cur.Format(t.Total)))
+	parts = append(parts, m.styles.Total.Render(m.t("TOTAL")+" "+cur.Code+" "+cur.Format(t.Total)))
 	line := strings.Join(parts, "   ")
 	return strings.Repeat(" ", max(m.width-lipgloss.Width(line)-1, 0)) + line
 }
@@ -440,7 +440,7 @@ func (m *Model) totalsLine(sl *sale.Sale) string {
 func (m *Model) header(title string) string {
 	left := " " + sanitize.Text(m.opt.StoreName)
 	if m.opt.TillID != "" {
-		left += " · till " + sanitize.Text(m.opt.TillID)
+		left += " · " + m.t("till") + " " + sanitize.Text(m.opt.TillID)
 	}
 	if c := m.staff.clerk; c != nil {
 		left += " · " + sanitize.Text(c.Name)
@@ -512,18 +512,18 @@ func (m *Model) statusLine() string {
 	}
 	parts := []string{}
 	if m.scanner != "" {
-		parts = append(parts, "scanner "+m.scanner)
+		parts = append(parts, m.t("scanner")+" "+m.t(m.scanner))
 	}
 	if m.printing != "" {
-		parts = append(parts, "printer "+m.printing)
+		parts = append(parts, m.t("printer")+" "+m.t(m.printing))
 	}
 	if len(m.providers) == 0 {
-		parts = append(parts, "cash only")
+		parts = append(parts, m.t("cash only"))
 	}
 	for _, p := range m.providers {
-		part := p.Name + " " + p.State
+		part := p.Name + " " + m.t(p.State)
 		if p.Waiting > 0 {
-			part += fmt.Sprintf(" (%d waiting)", p.Waiting)
+			part += fmt.Sprintf(m.t(" (%d waiting)"), p.Waiting)
 		}
 		parts = append(parts, part)
 	}

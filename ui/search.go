@@ -35,7 +35,7 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(press, m.keys.Pick):
 			if len(m.search.results) == 0 {
-				m.setError("No item matches: change the search or press esc")
+				m.setError(m.t("No item matches: change the search or press esc"))
 				return nil
 			}
 			it := m.search.results[m.search.cursor]
@@ -43,7 +43,7 @@ func (m *Model) updateSearch(msg tea.Msg) tea.Cmd {
 			match := catalog.Match{Item: it, UnitPrice: it.Price}
 			if it.Weighed {
 				m.pendingItem = &match
-				m.qtyInput.Prompt = qtyPrompt(it.Name, true)
+				m.qtyInput.Prompt = m.qtyPrompt(it.Name, true)
 				m.input.Blur()
 				return m.qtyInput.Focus()
 			}
@@ -69,11 +69,11 @@ func (m *Model) leaveSearch() tea.Cmd {
 func (m *Model) viewSearch() string {
 	s := m.styles
 	var b strings.Builder
-	b.WriteString(m.header("Search items") + "\n")
+	b.WriteString(m.header(m.t("Search items")) + "\n")
 	b.WriteString(s.Prompt.Render(m.search.input.View()) + "\n")
 	nameW := max(m.width-colNo-colQty-colAmount-colPrice, 10)
-	b.WriteString(s.TableHead.Render(cell("", colNo, false)+cell("Item", nameW, false)+
-		cell("SKU", colQty, false)+cell("Tax", colPrice, false)+cell("Price", colAmount, true)) + "\n")
+	b.WriteString(s.TableHead.Render(cell("", colNo, false)+cell(m.t("Item"), nameW, false)+
+		cell(m.t("SKU"), colQty, false)+cell(m.t("Tax"), colPrice, false)+cell(m.t("Price"), colAmount, true)) + "\n")
 	rows := max(m.height-6, 1)
 	start := 0
 	if m.search.cursor >= rows {
@@ -100,7 +100,7 @@ func (m *Model) viewSearch() string {
 		shown++
 	}
 	if len(m.search.results) == 0 {
-		b.WriteString(s.Dim.Render("  No item matches.") + "\n")
+		b.WriteString(s.Dim.Render("  "+m.t("No item matches.")) + "\n")
 		shown++
 	}
 	k := m.keys

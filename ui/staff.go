@@ -95,7 +95,7 @@ func (m *Model) staffInit() tea.Cmd {
 
 func (m *Model) onStaffInit(msg staffInitMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError("Users could not be read: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Users could not be read: ") + sanitize.Text(msg.err.Error()))
 	}
 	m.staff.on, m.staff.shift = msg.on, msg.shift
 	if !msg.on {
@@ -124,12 +124,12 @@ func (m *Model) staffPrompt(mode staffMode) tea.Cmd {
 	in.EchoMode = textinput.EchoNormal
 	switch mode {
 	case askID:
-		in.Prompt, in.Placeholder = "Your id: ", "clerk or manager id"
+		in.Prompt, in.Placeholder = m.t("Your id: "), m.t("clerk or manager id")
 	case askPIN:
-		in.Prompt, in.Placeholder = "PIN: ", ""
+		in.Prompt, in.Placeholder = m.t("PIN: "), ""
 		in.EchoMode = textinput.EchoPassword
 	case askFloat:
-		in.Prompt, in.Placeholder = "Opening float: ", "cash counted into the drawer"
+		in.Prompt, in.Placeholder = m.t("Opening float: "), m.t("cash counted into the drawer")
 	}
 	m.input.Blur()
 	return in.Focus()
@@ -149,7 +149,7 @@ func (m *Model) needManager(action, detail string, then func(m *Model) tea.Cmd) 
 	m.staff.back = m.screen
 	m.screen = screenStaff
 	m.staff.approval = a
-	m.setInfo("A manager's approval is needed: " + action)
+	m.setInfo(m.t("A manager's approval is needed: ") + m.t(action))
 	return m.staffPrompt(askID)
 }
 
@@ -175,10 +175,10 @@ func (m *Model) onApproved(msg approvedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.setError("The approval could not be recorded, so nothing was done: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The approval could not be recorded, so nothing was done: ") + sanitize.Text(msg.err.Error()))
 		return nil
 	}
-	m.setSuccess(fmt.Sprintf("Approved by %s", sanitize.Text(msg.a.By)))
+	m.setSuccess(fmt.Sprintf(m.t("Approved by %s"), sanitize.Text(msg.a.By)))
 	return a.then(m)
 }
 
@@ -190,7 +190,7 @@ func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
 	if ok && key.Matches(press, m.keys.Back) && m.staff.approval != nil {
 		m.staff.approval = nil
 		m.leaveStaff()
-		m.setInfo("Not approved: nothing was done")
+		m.setInfo(m.t("Not approved: nothing was done"))
 		return nil
 	}
 	if !ok || !key.Matches(press, m.keys.Apply) {
@@ -210,7 +210,7 @@ func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
 		id, st := m.staff.id, m.opt.Staff
 		m.staff.mode = askChecked
 		m.staff.input.Reset()
-		m.setInfo("Checking…")
+		m.setInfo(m.t("Checking…"))
 		return func() tea.Msg {
 			u, err := st.CheckPIN(id, typed)
 			return pinCheckedMsg{user: u, err: err}
@@ -218,7 +218,7 @@ func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
 	case askFloat:
 		float, err := m.opt.Currency.Parse(typed)
 		if err != nil || float < 0 {
-			m.setError("Type the cash counted into the drawer, e.g. " + m.opt.Currency.Plain(500000))
+			m.setError(fmt.Sprintf(m.t("Type the cash counted into the drawer, e.g. %s"), m.opt.Currency.Plain(500000)))
 			return nil
 		}
 		st, by, now := m.opt.Staff, m.staff.clerk.ID, m.opt.Now()
@@ -234,24 +234,24 @@ func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
 func (m *Model) onPINChecked(msg pinCheckedMsg) tea.Cmd {
 	switch {
 	case errors.Is(msg.err, store.ErrDisabled):
-		m.setError("This user is disabled")
+		m.setError(m.t("This user is disabled"))
 		return m.staffPrompt(askID)
 	case msg.err != nil:
-		m.setError("Wrong id or PIN")
+		m.setError(m.t("Wrong id or PIN"))
 		return m.staffPrompt(askID)
 	}
 	u := msg.user
 	if a := m.staff.approval; a != nil {
 		if u.Role != store.RoleManager {
-			m.setError(sanitize.Text(u.Name) + " is not a manager: a manager must approve this")
+			m.setError(fmt.Sprintf(m.t("%s is not a manager: a manager must approve this"), sanitize.Text(u.Name)))
 			return m.staffPrompt(askID)
 		}
 		return m.recordApproval(a, u)
 	}
 	m.staff.clerk = &u
-	m.setSuccess("Hello, " + sanitize.Text(u.Name))
+	m.setSuccess(fmt.Sprintf(m.t("Hello, %s"), sanitize.Text(u.Name)))
 	if m.staff.shift == nil {
-		m.setInfo("Hello, " + sanitize.Text(u.Name) + ". Count the cash in the drawer to open the shift")
+		m.setInfo(fmt.Sprintf(m.t("Hello, %s. Count the cash in the drawer to open the shift"), sanitize.Text(u.Name)))
 		return m.staffPrompt(askFloat)
 	}
 	m.leaveStaff()
@@ -260,11 +260,11 @@ func (m *Model) onPINChecked(msg pinCheckedMsg) tea.Cmd {
 
 func (m *Model) onShiftOpened(msg shiftOpenedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError("The shift could not be opened: " + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The shift could not be opened: ") + sanitize.Text(msg.err.Error()))
 		return m.staffPrompt(askFloat)
 	}
 	m.staff.shift = &msg.shift
-	m.setSuccess("Shift opened with a float of " + m.opt.Currency.Format(msg.shift.Float))
+	m.setSuccess(fmt.Sprintf(m.t("Shift opened with a float of %s"), m.opt.Currency.Format(msg.shift.Float)))
 	m.leaveStaff()
 	return m.input.Focus()
 }
@@ -296,7 +296,7 @@ func (m *Model) watchIdle() tea.Cmd {
 func (m *Model) onIdle() tea.Cmd {
 	busy := m.wallet.active() || m.saving || m.completing || m.screen == screenStaff
 	if m.staff.clerk != nil && !busy && m.opt.Now().Sub(m.staff.lastActive) >= m.opt.LockAfter {
-		return tea.Batch(m.askLogin(fmt.Sprintf("Locked after %v without use: log in to go on", m.opt.LockAfter)), m.watchIdle())
+		return tea.Batch(m.askLogin(fmt.Sprintf(m.t("Locked after %v without use: log in to go on"), m.opt.LockAfter)), m.watchIdle())
 	}
 	return m.watchIdle()
 }
@@ -307,7 +307,7 @@ func (m *Model) locked() bool { return m.staff.on && m.staff.clerk == nil }
 // noSale opens the drawer without a sale, once a manager approves.
 func (m *Model) noSale() tea.Cmd {
 	return m.needManager(store.ActionNoSale, "drawer opened without a sale", func(m *Model) tea.Cmd {
-		m.setInfo("Drawer opened: no sale")
+		m.setInfo(m.t("Drawer opened: no sale"))
 		return m.openDrawer()
 	})
 }
@@ -315,20 +315,20 @@ func (m *Model) noSale() tea.Cmd {
 func (m *Model) viewStaff() string {
 	s := m.styles
 	var b strings.Builder
-	title := "Log in"
+	title := m.t("Log in")
 	if a := m.staff.approval; a != nil {
-		title = "Manager approval"
+		title = m.t("Manager approval")
 	}
 	b.WriteString(m.header(title) + "\n\n")
 	if a := m.staff.approval; a != nil {
-		b.WriteString("  " + s.Title.Render("A manager approves: "+a.action) + "\n")
+		b.WriteString("  " + s.Title.Render(m.t("A manager approves: ")+m.t(a.action)) + "\n")
 		if a.detail != "" {
-			b.WriteString("  " + s.Dim.Render(sanitize.Text(a.detail)) + "\n")
+			b.WriteString("  " + s.Dim.Render(m.t(sanitize.Text(a.detail))) + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if m.staff.mode == askChecked {
-		b.WriteString("  " + s.Dim.Render("Checking…") + "\n")
+		b.WriteString("  " + s.Dim.Render(m.t("Checking…")) + "\n")
 		return m.frame(b.String(), nil)
 	}
 	b.WriteString("  " + s.Prompt.Render(m.staff.input.View()) + "\n")

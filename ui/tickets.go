@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	tea "charm.land/bubbletea/v2"
 
 	"till/providers"
@@ -45,9 +47,9 @@ func (m *Model) ticketEmail(addr string) tea.Cmd {
 	m.payment.input.Reset()
 	m.payment.input.Blur()
 	if addr == "" {
-		m.setInfo("The e-tickets are not e-mailed")
+		m.setInfo(m.t("The e-tickets are not e-mailed"))
 	} else {
-		m.setSuccess("The e-tickets go to " + sanitize.Text(addr) + " as well")
+		m.setSuccess(fmt.Sprintf(m.t("The e-tickets go to %s as well"), sanitize.Text(addr)))
 	}
 	return m.changed()
 }
@@ -60,9 +62,9 @@ func (m *Model) ticketsIssued(msg OperationMsg) tea.Cmd {
 		return nil
 	}
 	if msg.Status == string(providers.Approved) {
-		m.setSuccess("E-tickets issued")
+		m.setSuccess(m.t("E-tickets issued"))
 	} else {
-		m.setError("E-tickets: " + orDefault(msg.Reason, string(msg.Status)))
+		m.setError(m.t("E-tickets: ") + orDefault(msg.Reason, m.t(string(msg.Status))))
 	}
 	return lastSaleCmd(m.opt.Store)
 }

@@ -96,7 +96,7 @@ func (m *Model) walletCode(code string) tea.Cmd {
 		return nil
 	}
 	if sanitize.Code(code) != code || len(code) > 64 {
-		m.setError("That is not a payment code: ask the customer to show it again")
+		m.setError(m.t("That is not a payment code: ask the customer to show it again"))
 		return nil
 	}
 	var fits []wallet.Wallet
@@ -112,7 +112,7 @@ func (m *Model) walletCode(code string) tea.Cmd {
 	case chosen != "" && (len(fits) == 0 || contains(fits, chosen)):
 		return m.startWallet(chosen, code)
 	case chosen != "":
-		m.setError(fmt.Sprintf("That code looks like %s, not %s: choose again or scan again", fits[0].Label(), chosen.Label()))
+		m.setError(fmt.Sprintf(m.t("That code looks like %s, not %s: choose again or scan again"), fits[0].Label(), chosen.Label()))
 		return nil
 	case len(fits) == 1:
 		return m.startWallet(fits[0], code)
@@ -124,9 +124,9 @@ func (m *Model) walletCode(code string) tea.Cmd {
 			names = append(names, w.Label())
 		}
 		if len(names) == 0 {
-			m.setInfo("Which wallet is this code from? Press its number")
+			m.setInfo(m.t("Which wallet is this code from? Press its number"))
 		} else {
-			m.setInfo("This code could be " + strings.Join(names, " or ") + ": press its number")
+			m.setInfo(fmt.Sprintf(m.t("This code could be %s: press its number"), strings.Join(names, m.t(" or "))))
 		}
 		return nil
 	}
@@ -154,7 +154,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 		Provider: w.Provider(), Kind: providers.KindPay, Key: m.opt.NewID(), SaleID: m.sale.ID,
 		Wallet: string(w), Amount: t.Due, Currency: m.opt.Currency.Code, PaymentCode: code,
 		NonDiscountable: min(nonDiscountable(m.sale), t.Due),
-		Description:     fmt.Sprintf("%s sale %s", m.opt.StoreName, shortID(m.sale.ID)),
+		Description:     fmt.Sprintf("%s sale %s", m.opt.StoreName, shortID(m.sale.ID)), // for the provider: not translated
 		Items:           items(m.sale),
 		Created:         now,
 	}
@@ -169,7 +169,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 	m.payment.code = ""
 	m.payment.input.Reset()
 	m.payment.input.Blur()
-	m.setInfo(fmt.Sprintf("%s %s: sending…", w.Label(), m.opt.Currency.Format(op.Amount)))
+	m.setInfo(fmt.Sprintf(m.t("%s %s: sending…"), w.Label(), m.opt.Currency.Format(op.Amount)))
 	return tea.Batch(m.changed(), m.tick())
 }
 
@@ -212,11 +212,11 @@ func (m *Model) sendWallet() tea.Cmd {
 		}
 		m.wallet.sent = true
 		if m.wallet.cancelled {
-			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled before it was sent"}, "")
+			return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: m.t("Cancelled before it was sent")}, "")
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
 		m.wallet.ctx, m.wallet.cancel = ctx, cancel
-		m.setInfo(fmt.Sprintf("%s %s: waiting for the customer's wallet…", m.wallet.label, m.opt.Currency.Format(m.wallet.op.Amount)))
+		m.setInfo(fmt.Sprintf(m.t("%s %s: waiting for the customer's wallet…"), m.wallet.label, m.opt.Currency.Format(m.wallet.op.Amount)))
 		return payCmd(ctx, m.opt.Payments[m.wallet.op.Provider], m.wallet.op)
 	}
 	return nil
@@ -258,10 +258,10 @@ func (m *Model) onWalletPending(msg walletPendingMsg) tea.Cmd {
 		if err != nil {
 			// A code no QR can hold: the follow ends in the provider's
 			// own time-out, and the clerk may cancel.
-			m.setError("The payment's code cannot be drawn: " + err.Error() + ". Press esc to cancel")
+			m.setError(fmt.Sprintf(m.t("The payment's code cannot be drawn: %s. Press esc to cancel"), err.Error()))
 		} else {
 			m.wallet.qr = qr
-			m.setInfo(fmt.Sprintf("%s %s: the customer scans the QR code with the %s app", m.wallet.label,
+			m.setInfo(fmt.Sprintf(m.t("%s %s: the customer scans the QR code with the %s app"), m.wallet.label,
 				m.opt.Currency.Format(m.wallet.op.Amount), m.wallet.label))
 		}
 	}
@@ -299,7 +299,7 @@ func (m *Model) onWalletDone(msg walletDoneMsg) tea.Cmd {
 	if msg.cancelled && !out.Settled() {
 		// The clerk cancelled while the wallet had not answered: reverse
 		// it, so the payment ends paid or reversed, never hanging.
-		m.setInfo("Cancelling the payment…")
+		m.setInfo(m.t("Cancelling the payment…"))
 		void := providers.Op{
 			Provider: m.wallet.op.Provider, Kind: providers.KindVoid, Key: m.opt.NewID(), SaleID: m.sale.ID,
 			Wallet: m.wallet.op.Wallet, Amount: m.wallet.op.Amount, Currency: m.wallet.op.Currency,
@@ -321,9 +321,9 @@ func (m *Model) onWalletVoid(msg walletVoidMsg) tea.Cmd {
 	}
 	m.journalSettle(m.wallet.void.Key, msg.out)
 	if msg.out.Status == providers.Approved {
-		return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: "Cancelled by the clerk and reversed"}, sale.TenderVoided)
+		return m.settleWallet(providers.Outcome{Status: providers.Declined, Reason: m.t("Cancelled by the clerk and reversed")}, sale.TenderVoided)
 	}
-	reason := "The payment could not be cancelled yet; the till keeps trying (F7 looks it up)"
+	reason := m.t("The payment could not be cancelled yet; the till keeps trying (F7 looks it up)")
 	if msg.out.Reason != "" {
 		reason += ": " + msg.out.Reason
 	}
@@ -363,14 +363,14 @@ func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 	amount := m.opt.Currency.Format(op.Amount)
 	switch status {
 	case sale.TenderApproved:
-		m.setSuccess(fmt.Sprintf("%s %s approved", label, amount))
+		m.setSuccess(fmt.Sprintf(m.t("%s %s approved"), label, amount))
 	case sale.TenderVoided:
-		m.setInfo(fmt.Sprintf("%s %s cancelled and reversed", label, amount))
+		m.setInfo(fmt.Sprintf(m.t("%s %s cancelled and reversed"), label, amount))
 	case sale.TenderDeclined:
-		m.setError(fmt.Sprintf("%s declined: %s", label, orDefault(reason, "no reason given")))
+		m.setError(fmt.Sprintf(m.t("%s declined: %s"), label, orDefault(reason, m.t("no reason given"))))
 	default:
-		m.setError(fmt.Sprintf("%s %s: outcome unknown. %s", label, amount,
-			orDefault(reason, "Do not take another payment until it is checked (F7 looks it up again)")))
+		m.setError(fmt.Sprintf(m.t("%s %s: outcome unknown. %s"), label, amount,
+			orDefault(reason, m.t("Do not take another payment until it is checked (F7 looks it up again)"))))
 	}
 	return m.changed()
 }
@@ -434,7 +434,7 @@ func (m *Model) lookupUnknown() tea.Cmd {
 		ctx, cancel := context.WithTimeout(context.Background(), m.opt.PayTimeout)
 		m.wallet.cancel = cancel
 		m.payment.mode = payWalletBusy
-		m.setInfo(fmt.Sprintf("Looking up the %s payment…", t.Method))
+		m.setInfo(fmt.Sprintf(m.t("Looking up the %s payment…"), t.Method))
 		return tea.Batch(func() tea.Msg {
 			return walletDoneMsg{key: op.Key, out: resolve(ctx, p, op, providers.Outcome{Reason: t.Reason})}
 		}, m.tick())
@@ -447,7 +447,7 @@ func (m *Model) cancelWallet() {
 		return
 	}
 	m.wallet.cancelled = true
-	m.setInfo("Cancelling…")
+	m.setInfo(m.t("Cancelling…"))
 	if m.wallet.cancel != nil {
 		m.wallet.cancel()
 	}
@@ -470,14 +470,14 @@ func (m *Model) onWalletTick(msg walletTickMsg) tea.Cmd {
 func (m *Model) walletProgress() string {
 	w := m.wallet
 	elapsed := m.opt.Now().Sub(w.started).Truncate(time.Second)
-	what := "waiting for the wallet"
+	what := m.t("waiting for the wallet")
 	switch {
 	case w.showCode != "" && !w.cancelled:
-		what = "waiting for the customer to pay"
+		what = m.t("waiting for the customer to pay")
 	case w.cancelled:
-		what = "cancelling"
+		what = m.t("cancelling")
 	case !w.sent:
-		what = "saving"
+		what = m.t("saving")
 	}
 	return fmt.Sprintf("%s %s %s: %s  %s", spinnerFrames[w.frame%len(spinnerFrames)], w.label,
 		m.opt.Currency.Format(w.op.Amount), what, elapsed)
@@ -537,7 +537,7 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 			case discountErr != nil:
 				m.setError(discountErr.Error())
 			case !told:
-				m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), status))
+				m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), m.t(status)))
 			}
 			return m.changed()
 		}
@@ -559,11 +559,11 @@ func (m *Model) tender(key string) (sale.Tender, bool) {
 func (m *Model) reverse(t sale.Tender) tea.Cmd {
 	void := providers.Op{Provider: t.Provider, Kind: providers.KindVoid, Key: m.opt.NewID(), SaleID: m.sale.ID,
 		Wallet: t.Wallet, Amount: t.Amount, Currency: m.sale.Currency, Target: t.Key, Created: m.opt.Now()}
-	if err := m.sale.SettleTender(t.Key, sale.TenderReversing, "", "went through after it was set aside: being reversed"); err != nil {
+	if err := m.sale.SettleTender(t.Key, sale.TenderReversing, "", m.t("went through after it was set aside: being reversed")); err != nil {
 		m.setError(err.Error())
 		return nil
 	}
 	m.journalAppend(void, true, store.OpQueued)
-	m.setInfo(fmt.Sprintf("%s %s went through after all: reversing it", t.Method, m.opt.Currency.Format(t.Amount)))
+	m.setInfo(fmt.Sprintf(m.t("%s %s went through after all: reversing it"), t.Method, m.opt.Currency.Format(t.Amount)))
 	return m.changed()
 }

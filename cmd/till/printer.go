@@ -32,7 +32,7 @@ func openPrinter(cfg config.Config) (*receiptPrinter, error) {
 }
 
 func (p receiptPrinter) PrintReceipt(ctx context.Context, s *sale.Sale) error {
-	job, err := printer.Render(s, receipt.Header{StoreName: p.cfg.StoreName, TillID: p.cfg.TillID},
+	job, err := printer.Render(s, receipt.Header{StoreName: p.cfg.StoreName, TillID: p.cfg.TillID, Words: ui.ReceiptWords(ui.Lang(p.cfg.Language))},
 		p.cfg.Currency, p.cfg.Tax, p.dev.Options())
 	if err != nil {
 		return err

@@ -59,7 +59,7 @@ func runTUI(g globals) error {
 	opt := ui.Options{
 		Store: db, Catalog: catalog.New(items),
 		Currency: cfg.Currency, Tax: cfg.Tax, Embedded: cfg.Embedded,
-		StoreName: cfg.StoreName, TillID: cfg.TillID,
+		StoreName: cfg.StoreName, TillID: cfg.TillID, Language: ui.Lang(cfg.Language),
 		OpenSale: open, NewID: uuid.NewString, Now: time.Now,
 		Payments: pay, Wallets: cfg.Wallets, PayTimeout: cfg.PayTimeout,
 		WedgeGap: cfg.WedgeGap, WedgeMin: cfg.WedgeMin, LockAfter: cfg.LockAfter,

@@ -14,11 +14,75 @@ import (
 	"till/store/sanitize"
 )
 
-// Header is what the receipt says about the shop.
+// Header is what the receipt says about the shop, and in which words.
 type Header struct {
 	StoreName string
 	TillID    string
 	Location  *time.Location // receipt times are local to the shop
+	// Words are the receipt's fixed texts; an empty one is English.
+	Words Words
+}
+
+// Words are the fixed texts of a receipt, so it can be printed in the
+// till's language. Fields marked "format" are fmt formats with the same
+// verbs as the English, so the word order may differ.
+type Words struct {
+	Till         string // "Till" before the till's id
+	Receipt      string // "Receipt" before its number
+	Total        string // "TOTAL"
+	Tax          string // format: "Tax %s %s", the class and the rate
+	Inclusive    string // " incl.", after Tax when prices include it
+	CashTendered string // "Cash tendered"
+	Cash         string // "Cash", a cash tender's method
+	Ref          string // "Ref" before a payment's reference
+	Change       string // "Change"
+	Sale         string // "Sale" before the sale's id
+	ThankYou     string // "Thank you"
+	ETickets     string // format: "E-TICKETS x%d"
+	Order        string // "Order" before the e-ticket order
+	Passcode     string // "Passcode"
+	NotIssued    string // "Not issued:" before the reason
+	AskManager   string // "Ask a manager: the sale is paid."
+	BeingIssued  string // "Being issued: they follow on a reprint."
+	Free         string // "free", a coupon's free item
+}
+
+// English are the receipt's words in English, the default.
+var English = Words{
+	Till: "Till", Receipt: "Receipt", Total: "TOTAL", Tax: "Tax %s %s", Inclusive: " incl.",
+	CashTendered: "Cash tendered", Cash: "Cash", Ref: "Ref", Change: "Change", Sale: "Sale",
+	ThankYou: "Thank you", ETickets: "E-TICKETS x%d", Order: "Order", Passcode: "Passcode",
+	NotIssued: "Not issued:", AskManager: "Ask a manager: the sale is paid.",
+	BeingIssued: "Being issued: they follow on a reprint.", Free: "free",
+}
+
+// orEnglish fills the words left empty with the English ones.
+func (w Words) orEnglish() Words {
+	or := func(s *string, def string) {
+		if *s == "" {
+			*s = def
+		}
+	}
+	e := English
+	or(&w.Till, e.Till)
+	or(&w.Receipt, e.Receipt)
+	or(&w.Total, e.Total)
+	or(&w.Tax, e.Tax)
+	or(&w.Inclusive, e.Inclusive)
+	or(&w.CashTendered, e.CashTendered)
+	or(&w.Cash, e.Cash)
+	or(&w.Ref, e.Ref)
+	or(&w.Change, e.Change)
+	or(&w.Sale, e.Sale)
+	or(&w.ThankYou, e.ThankYou)
+	or(&w.ETickets, e.ETickets)
+	or(&w.Order, e.Order)
+	or(&w.Passcode, e.Passcode)
+	or(&w.NotIssued, e.NotIssued)
+	or(&w.AskManager, e.AskManager)
+	or(&w.BeingIssued, e.BeingIssued)
+	or(&w.Free, e.Free)
+	return w
 }
 
 // Lines formats s in width columns (42 or 48 on a printer).
@@ -27,6 +91,7 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	if err != nil {
 		return nil, err
 	}
+	w := h.Words.orEnglish()
 	loc := h.Location
 	if loc == nil {
 		loc = time.Local
@@ -36,19 +101,19 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	rule := strings.Repeat("-", width)
 	add(Center(sanitize.Text(h.StoreName), width))
 	if h.TillID != "" {
-		add(Center("Till "+sanitize.Text(h.TillID), width))
+		add(Center(w.Till+" "+sanitize.Text(h.TillID), width))
 	}
 	when := s.Completed
 	if when.IsZero() {
 		when = s.Opened
 	}
-	add(Spread(fmt.Sprintf("Receipt %06d", s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
+	add(Spread(fmt.Sprintf("%s %06d", w.Receipt, s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
 	add(rule)
 	for _, l := range s.ActiveLines() {
 		amount := cur.Format(l.Amount())
 		name := sanitize.Text(l.Name)
 		if l.Coupon != nil {
-			if amount = CouponValue(l, t, cur); l.Coupon.Status != sale.TenderApproved {
+			if amount = couponValue(l, t, cur, w); l.Coupon.Status != sale.TenderApproved {
 				amount = sanitize.Text(l.Coupon.Status)
 			}
 			add(Spread(name, amount, width))
@@ -65,11 +130,11 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	for _, d := range s.Discounts {
 		add(Spread(sanitize.Text(d.Label), "-"+cur.Format(d.Amount), width))
 	}
-	add(Spread("TOTAL", cur.Code+" "+cur.Format(t.Total), width))
+	add(Spread(w.Total, cur.Code+" "+cur.Format(t.Total), width))
 	for _, tl := range t.Taxes {
-		label := fmt.Sprintf("Tax %s %s", sanitize.Text(tl.Class), Rate(tl.Rate))
+		label := fmt.Sprintf(w.Tax, sanitize.Text(tl.Class), Rate(tl.Rate))
 		if tax.Mode == sale.TaxInclusive {
-			label += " incl."
+			label += w.Inclusive
 		}
 		add(Spread(label, cur.Format(tl.Tax), width))
 	}
@@ -78,22 +143,21 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		if tn.Status != sale.TenderApproved {
 			continue
 		}
-		label := Method(tn.Method)
 		if tn.Method == sale.MethodCash {
-			add(Spread(label+" tendered", cur.Format(tn.Tendered), width))
+			add(Spread(w.CashTendered, cur.Format(tn.Tendered), width))
 		} else {
-			add(Spread(label, cur.Format(tn.Amount), width))
+			add(Spread(Method(tn.Method), cur.Format(tn.Amount), width))
 		}
 		if tn.Reference != "" {
-			add(Fit("  Ref "+sanitize.Text(tn.Reference), width))
+			add(Fit("  "+w.Ref+" "+sanitize.Text(tn.Reference), width))
 		}
 	}
 	if t.Change > 0 {
-		add(Spread("Change", cur.Format(t.Change), width))
+		add(Spread(w.Change, cur.Format(t.Change), width))
 	}
 	add(rule)
 	if s.Tickets != nil {
-		for _, l := range tickets(s.Tickets) {
+		for _, l := range tickets(s.Tickets, w) {
 			// Addresses and barcodes are wrapped, not cut: a customer
 			// types or scans them off the paper.
 			for _, part := range wrap(l, width) {
@@ -102,18 +166,18 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		}
 		add(rule)
 	}
-	add(Center("Sale "+s.ID, width))
-	add(Center("Thank you", width))
+	add(Center(w.Sale+" "+s.ID, width))
+	add(Center(w.ThankYou, width))
 	return out, nil
 }
 
 // tickets is the receipt's e-ticket section: each voucher to scan at the
 // gate, or the order's page and passcode, or why they are not there yet.
-func tickets(t *sale.Tickets) []string {
-	out := []string{fmt.Sprintf("E-TICKETS x%d", t.Qty)}
+func tickets(t *sale.Tickets, w Words) []string {
+	out := []string{fmt.Sprintf(w.ETickets, t.Qty)}
 	switch t.Status {
 	case sale.TenderApproved:
-		out = append(out, "Order "+sanitize.Text(t.Order))
+		out = append(out, w.Order+" "+sanitize.Text(t.Order))
 		for i, v := range t.Vouchers {
 			out = append(out, fmt.Sprintf("%d. %s", i+1, sanitize.Text(v.Barcode)))
 			if v.URL != "" {
@@ -124,20 +188,29 @@ func tickets(t *sale.Tickets) []string {
 			out = append(out, sanitize.Text(t.URL))
 		}
 		if t.Passcode != "" {
-			out = append(out, "Passcode "+sanitize.Text(t.Passcode))
+			out = append(out, w.Passcode+" "+sanitize.Text(t.Passcode))
 		}
 	case sale.TenderDeclined:
-		out = append(out, "Not issued: "+sanitize.Text(t.Reason), "Ask a manager: the sale is paid.")
+		out = append(out, w.NotIssued+" "+sanitize.Text(t.Reason), w.AskManager)
 	default:
-		out = append(out, "Being issued: they follow on a reprint.")
+		out = append(out, w.BeingIssued)
 	}
 	return out
 }
 
 // CouponValue is what a coupon line does: "-6.50" off, or "free".
 func CouponValue(l sale.Line, t sale.Totals, cur money.Currency) string {
+	return couponValue(l, t, cur, English)
+}
+
+// CouponValueIn is CouponValue with "free" in the given words.
+func CouponValueIn(l sale.Line, t sale.Totals, cur money.Currency, w Words) string {
+	return couponValue(l, t, cur, w.orEnglish())
+}
+
+func couponValue(l sale.Line, t sale.Totals, cur money.Currency, w Words) string {
 	if l.Coupon.Effect.Kind == sale.EffectItem {
-		return "free"
+		return w.Free
 	}
 	return "-" + cur.Format(t.Coupons[l.ID])
 }

@@ -30,6 +30,7 @@ import (
 type Config struct {
 	StoreName string
 	TillID    string
+	Language  string // of the screens and receipts: "en" or "zh-TW"
 	Currency  money.Currency
 	Tax       sale.TaxRules
 	Embedded  barcode.Rules
@@ -162,8 +163,9 @@ func redact(secret string) string {
 // file mirrors the TOML layout.
 type file struct {
 	Store struct {
-		Name   string `toml:"name"`
-		TillID string `toml:"till_id"`
+		Name     string `toml:"name"`
+		TillID   string `toml:"till_id"`
+		Language string `toml:"language"`
 	} `toml:"store"`
 	Money struct {
 		Currency string `toml:"currency"`
@@ -295,6 +297,13 @@ func Parse(data []byte, source string) (Config, error) {
 	c := Config{StoreName: f.Store.Name, TillID: f.Store.TillID, Scanner: f.Scanner.Source, Source: source}
 	if c.StoreName == "" {
 		c.StoreName = "till"
+	}
+	switch c.Language = f.Store.Language; c.Language {
+	case "":
+		c.Language = "en"
+	case "en", "zh-TW":
+	default:
+		return fail("store.language", "%q is neither \"en\" nor \"zh-TW\"", f.Store.Language)
 	}
 	if c.Currency, err = money.Lookup(f.Money.Currency); err != nil {
 		return fail("money.currency", "%v", err)

@@ -258,3 +258,22 @@ func TestPrinterDevice(t *testing.T) {
 		t.Errorf("bad width: %v", err)
 	}
 }
+
+func TestStoreLanguage(t *testing.T) {
+	for in, want := range map[string]string{"": "en", "[store]\nlanguage='en'\n": "en", "[store]\nlanguage='zh-TW'\n": "zh-TW"} {
+		c, err := Parse([]byte(minimal+in), "x.toml")
+		if err != nil || c.Language != want {
+			t.Errorf("%q: language %q, %v; want %q", in, c.Language, err, want)
+		}
+	}
+	for _, bad := range []string{"zh", "zh-tw", "fr", "zh_TW"} {
+		_, err := Parse([]byte(minimal+"[store]\nlanguage='"+bad+"'\n"), "x.toml")
+		if err == nil || !strings.Contains(err.Error(), "store.language") || !strings.Contains(err.Error(), bad) {
+			t.Errorf("language %q: error %v, want one naming store.language", bad, err)
+		}
+	}
+	c, err := Embedded()
+	if err != nil || c.Language != "en" {
+		t.Errorf("the example config's language is %q, %v", c.Language, err)
+	}
+}
