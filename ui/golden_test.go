@@ -17,8 +17,11 @@ func TestGoldenSaleEmpty(t *testing.T) {
 	golden.RequireEqual(t, h.screen())
 }
 
-func cartHarness(t *testing.T) *harness {
-	h := newHarness(t, nil)
+func cartHarness(t *testing.T) *harness { return fillCart(newHarness(t, nil)) }
+
+// fillCart rings up the goldens' cart: a Chinese name, a weighed item, a
+// priced code and a voided line, the selection moved up.
+func fillCart(h *harness) *harness {
 	h.typeText("3*4710088410122")
 	h.enter()
 	h.scan("375*2100001")
