@@ -1,6 +1,6 @@
 // Package simfault is the fault injection the provider simulators share:
 // what can go wrong, which request a fault applies to, and how a dead
-// network is played.
+// network is played; Serve plays them around a simulator's answers.
 package simfault
 
 import (
@@ -98,9 +98,9 @@ func SetRetryAfter(h http.Header, d time.Duration) {
 	}
 }
 
-// Delay waits d, or until the client gives up; it reports whether the
+// delay waits d, or until the client gives up; it reports whether the
 // answer should still be written.
-func Delay(r *http.Request, d time.Duration) bool {
+func delay(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		return true
 	}
@@ -114,10 +114,10 @@ func Delay(r *http.Request, d time.Duration) bool {
 	}
 }
 
-// Abort ends the exchange without an answer, as a dead network would.
+// abort ends the exchange without an answer, as a dead network would.
 // Where the connection cannot be taken over, fallback answers instead
 // when it is given (a 503 for Down), else the handler is aborted.
-func Abort(w http.ResponseWriter, fallback func(http.ResponseWriter)) {
+func abort(w http.ResponseWriter, fallback func(http.ResponseWriter)) {
 	if hj, ok := w.(http.Hijacker); ok {
 		if conn, _, err := hj.Hijack(); err == nil {
 			conn.Close()
@@ -129,4 +129,47 @@ func Abort(w http.ResponseWriter, fallback func(http.ResponseWriter)) {
 		return
 	}
 	panic(http.ErrAbortHandler)
+}
+
+// Response is a simulator's answer, ready to write.
+type Response interface{ Write(w http.ResponseWriter) }
+
+// Replies are a simulator's own answers to the faults it plays, in its
+// provider's error format.
+type Replies[R Response] struct {
+	Down     func() R // where a connection cannot be closed unanswered
+	TooMany  func(retryAfter time.Duration) R
+	Internal func() R
+}
+
+// Serve answers r as the faults installed in s say: closed unanswered
+// when down; 429 or 500 without processing; else serve's answer,
+// replaced by a 500 after processing, delayed, or dropped after
+// processing. changes says r is a state-changing request.
+func Serve[R Response](s *Faults, w http.ResponseWriter, r *http.Request, changes bool, rep Replies[R], serve func() R) {
+	f, act := s.Take(changes)
+	if f.Down {
+		abort(w, func(w http.ResponseWriter) { rep.Down().Write(w) })
+		return
+	}
+	var a R
+	switch act {
+	case RateLimited:
+		a = rep.TooMany(f.RetryAfter)
+	case Status500:
+		a = rep.Internal()
+	default:
+		a = serve()
+		if act == Status500After {
+			a = rep.Internal()
+		}
+	}
+	if !delay(r, f.Slow) {
+		return
+	}
+	if act == Drop {
+		abort(w, nil)
+		return
+	}
+	a.Write(w)
 }

@@ -297,42 +297,23 @@ type answer struct {
 const maxRequest = 64 << 10
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	isCreate := r.Method == http.MethodPost
-	f, act := s.faults.Take(isCreate)
-	if f.Down {
-		simfault.Abort(w, s.down)
-		return
-	}
-	var a answer
-	switch act {
-	case simfault.RateLimited:
-		a = errorAnswer(http.StatusTooManyRequests, "rate_limit_error", "Too many requests hit the API too quickly")
-		simfault.SetRetryAfter(a.header, f.RetryAfter)
-	case simfault.Status500:
-		a = errorAnswer(http.StatusInternalServerError, "internal_error", "Something went wrong on CANCAN's end")
-	default:
-		a = s.serve(r)
-		if act == simfault.Status500After {
-			a = errorAnswer(http.StatusInternalServerError, "internal_error", "Something went wrong on CANCAN's end")
-		}
-	}
-	if !simfault.Delay(r, f.Slow) {
-		return
-	}
-	if act == simfault.Drop {
-		simfault.Abort(w, nil)
-		return
-	}
-	for k, vs := range a.header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(a.status)
-	w.Write(a.body)
+	simfault.Serve(&s.faults, w, r, r.Method == http.MethodPost, simfault.Replies[answer]{
+		Down: func() answer {
+			return errorAnswer(http.StatusServiceUnavailable, "service_unavailable", "CANCAN is down")
+		},
+		TooMany: func(retryAfter time.Duration) answer {
+			a := errorAnswer(http.StatusTooManyRequests, "rate_limit_error", "Too many requests hit the API too quickly")
+			simfault.SetRetryAfter(a.header, retryAfter)
+			return a
+		},
+		Internal: func() answer {
+			return errorAnswer(http.StatusInternalServerError, "internal_error", "Something went wrong on CANCAN's end")
+		},
+	}, func() answer { return s.serve(r) })
 }
 
-// down answers 503 where a connection cannot be closed unanswered.
-func (s *Sim) down(w http.ResponseWriter) {
-	a := errorAnswer(http.StatusServiceUnavailable, "service_unavailable", "CANCAN is down")
+// Write sends the answer.
+func (a answer) Write(w http.ResponseWriter) {
 	for k, vs := range a.header {
 		w.Header()[k] = vs
 	}

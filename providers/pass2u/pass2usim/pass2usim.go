@@ -186,7 +186,7 @@ type answer struct {
 	body   []byte
 }
 
-func (a answer) write(w http.ResponseWriter) {
+func (a answer) Write(w http.ResponseWriter) {
 	for k, vs := range a.header {
 		w.Header()[k] = vs
 	}
@@ -206,32 +206,15 @@ func message(status int, msg string) answer {
 }
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f, act := s.faults.Take(r.Method != http.MethodGet)
-	if f.Down {
-		simfault.Abort(w, func(w http.ResponseWriter) { message(http.StatusServiceUnavailable, "Service unavailable.").write(w) })
-		return
-	}
-	var a answer
-	switch act {
-	case simfault.RateLimited:
-		a = message(http.StatusTooManyRequests, msgTooMany)
-		simfault.SetRetryAfter(a.header, f.RetryAfter)
-	case simfault.Status500:
-		a = message(http.StatusInternalServerError, msgInternal)
-	default:
-		a = s.serve(r)
-		if act == simfault.Status500After {
-			a = message(http.StatusInternalServerError, msgInternal)
-		}
-	}
-	if !simfault.Delay(r, f.Slow) {
-		return
-	}
-	if act == simfault.Drop {
-		simfault.Abort(w, nil)
-		return
-	}
-	a.write(w)
+	simfault.Serve(&s.faults, w, r, r.Method != http.MethodGet, simfault.Replies[answer]{
+		Down: func() answer { return message(http.StatusServiceUnavailable, "Service unavailable.") },
+		TooMany: func(retryAfter time.Duration) answer {
+			a := message(http.StatusTooManyRequests, msgTooMany)
+			simfault.SetRetryAfter(a.header, retryAfter)
+			return a
+		},
+		Internal: func() answer { return message(http.StatusInternalServerError, msgInternal) },
+	}, func() answer { return s.serve(r) })
 }
 
 // serve answers one request no fault intercepted.

@@ -552,43 +552,23 @@ type answer struct {
 const maxRequest = 256 << 10
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	isPost := r.Method == http.MethodPost
-	f, act := s.faults.Take(isPost)
-	if f.Down {
-		simfault.Abort(w, s.down)
-		return
-	}
-	var a answer
-	switch act {
-	case simfault.RateLimited:
-		a = errorNamed(http.StatusTooManyRequests, "too_many_request", "Too many requests sent in a short amount of time.")
-		simfault.SetRetryAfter(a.header, f.RetryAfter)
-	case simfault.Status500:
-		a = errorAnswer(1, "Internal server error.")
-	default:
-		a = s.serve(r)
-		if act == simfault.Status500After {
-			a = errorAnswer(1, "Internal server error.")
-		}
-	}
-	if !simfault.Delay(r, f.Slow) {
-		return
-	}
-	if act == simfault.Drop {
-		simfault.Abort(w, nil)
-		return
-	}
-	for k, vs := range a.header {
-		w.Header()[k] = vs
-	}
-	w.WriteHeader(a.status)
-	w.Write(a.body)
+	simfault.Serve(&s.faults, w, r, r.Method == http.MethodPost, simfault.Replies[answer]{
+		Down: func() answer {
+			a := errorAnswer(1, "SWiP is down")
+			a.status = http.StatusServiceUnavailable
+			return a
+		},
+		TooMany: func(retryAfter time.Duration) answer {
+			a := errorNamed(http.StatusTooManyRequests, "too_many_request", "Too many requests sent in a short amount of time.")
+			simfault.SetRetryAfter(a.header, retryAfter)
+			return a
+		},
+		Internal: func() answer { return errorAnswer(1, "Internal server error.") },
+	}, func() answer { return s.serve(r) })
 }
 
-// down answers 503 where a connection cannot be closed unanswered.
-func (s *Sim) down(w http.ResponseWriter) {
-	a := errorAnswer(1, "SWiP is down")
-	a.status = http.StatusServiceUnavailable
+// Write sends the answer.
+func (a answer) Write(w http.ResponseWriter) {
 	for k, vs := range a.header {
 		w.Header()[k] = vs
 	}

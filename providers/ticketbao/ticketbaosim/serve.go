@@ -29,35 +29,19 @@ const maxRequest = 64 << 10
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, known := s.route(r.URL.Path)
-	f, act := s.faults.Take(known && route != RouteQuery)
-	if f.Down {
-		simfault.Abort(w, func(w http.ResponseWriter) { write(w, fail(http.StatusServiceUnavailable, MsgOops)) })
-		return
-	}
-	var a answer
-	switch act {
-	case simfault.RateLimited:
-		a = fail(http.StatusTooManyRequests, MsgOops)
-		simfault.SetRetryAfter(a.header, f.RetryAfter)
-	case simfault.Status500:
-		a = fail(http.StatusInternalServerError, MsgOops)
-	default:
-		a = s.serve(r, route, known)
-		if act == simfault.Status500After {
-			a = fail(http.StatusInternalServerError, MsgOops)
-		}
-	}
-	if !simfault.Delay(r, f.Slow) {
-		return
-	}
-	if act == simfault.Drop {
-		simfault.Abort(w, nil)
-		return
-	}
-	write(w, a)
+	simfault.Serve(&s.faults, w, r, known && route != RouteQuery, simfault.Replies[answer]{
+		Down: func() answer { return fail(http.StatusServiceUnavailable, MsgOops) },
+		TooMany: func(retryAfter time.Duration) answer {
+			a := fail(http.StatusTooManyRequests, MsgOops)
+			simfault.SetRetryAfter(a.header, retryAfter)
+			return a
+		},
+		Internal: func() answer { return fail(http.StatusInternalServerError, MsgOops) },
+	}, func() answer { return s.serve(r, route, known) })
 }
 
-func write(w http.ResponseWriter, a answer) {
+// Write sends the answer.
+func (a answer) Write(w http.ResponseWriter) {
 	for k, vs := range a.header {
 		w.Header()[k] = vs
 	}
