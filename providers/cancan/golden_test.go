@@ -1,8 +1,6 @@
 package cancan
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,9 +9,8 @@ import (
 	"time"
 
 	"till/providers"
+	"till/providers/httpx/httpxtest"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const (
 	goldenSale   = "c2f5a10a-d7a7-4d69-83fa-b57c343d22d4"
@@ -23,47 +20,6 @@ const (
 
 // transportHeaders are set by net/http, not by the adapter.
 var transportHeaders = []string{"Accept-Encoding", "User-Agent"}
-
-// render writes a request as the golden files hold it: request line,
-// headers sorted by name, a blank line, the body exactly as sent.
-func render(r recorded) []byte {
-	var b bytes.Buffer
-	b.WriteString(r.Method + " " + r.Path + "\n")
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range r.Header {
-			if !slices.Contains(transportHeaders, k) && !yield(k) {
-				return
-			}
-		}
-	})
-	for _, k := range names {
-		for _, v := range r.Header[k] {
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.Write(r.Body)
-	b.WriteString("\n")
-	return b.Bytes()
-}
-
-func checkGolden(t *testing.T, name string, r recorded) {
-	t.Helper()
-	got := render(r)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wantBytes, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, wantBytes) {
-		t.Errorf("%s differs\n--- got\n%s\n--- want\n%s", path, got, wantBytes)
-	}
-}
 
 func lastRequest(t *testing.T, e *env, method string) recorded {
 	t.Helper()
@@ -75,6 +31,12 @@ func lastRequest(t *testing.T, e *env, method string) recorded {
 	}
 	t.Fatalf("no %s request", method)
 	return recorded{}
+}
+
+// checkGolden compares the request r with testdata/NAME.golden.
+func checkGolden(t *testing.T, name string, r recorded) {
+	t.Helper()
+	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, func(k, v string) (string, bool) { return v, !slices.Contains(transportHeaders, k) }))
 }
 
 func TestGoldenRequests(t *testing.T) {

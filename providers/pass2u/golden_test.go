@@ -1,62 +1,23 @@
 package pass2u
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
+
+	"till/providers/httpx/httpxtest"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// render writes a request as the golden files hold it: request line,
-// headers sorted by name as the adapter spelt them (the key's value
-// redacted), a blank line, the body exactly as sent.
-func render(r recorded) []byte {
-	var b bytes.Buffer
-	b.WriteString(r.Method + " " + r.URI + "\n")
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range r.Header {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		for _, v := range r.Header[k] {
-			if strings.EqualFold(k, "x-api-key") {
-				v = "[redacted]"
-			}
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.Write(r.Body)
-	b.WriteString("\n")
-	return b.Bytes()
-}
-
+// checkGolden compares the request r with testdata/NAME.golden.
 func checkGolden(t *testing.T, name string, r recorded) {
 	t.Helper()
-	got := render(r)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
+	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.URI, r.Header, r.Body, func(k, v string) (string, bool) {
+		if strings.EqualFold(k, "x-api-key") {
+			return "[redacted]", true
 		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+		return v, true
+	}))
 }
 
 func TestGoldenRequests(t *testing.T) {

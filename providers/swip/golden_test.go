@@ -1,70 +1,22 @@
 package swip
 
 import (
-	"bytes"
 	"context"
-	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"till/providers"
+	"till/providers/httpx/httpxtest"
 	"till/providers/swip/swipsim"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // The document's own example ids.
 const (
 	goldenOrder   = "1374289e-12fd-47e1-b111-0c6ae5568ff1"
 	goldenCashier = "77527945-9a53-4849-a732-bd8736b39144"
 )
-
-// render writes a request as the golden files hold it: request line,
-// headers sorted by name as the adapter spelt them, a blank line, the body
-// exactly as sent.
-func render(r recorded) []byte {
-	var b bytes.Buffer
-	b.WriteString(r.Method + " " + r.Path + "\n")
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range r.Header {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		for _, v := range r.Header[k] {
-			b.WriteString(k + ": " + v + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.Write(r.Body)
-	b.WriteString("\n")
-	return b.Bytes()
-}
-
-func checkGolden(t *testing.T, name string, r recorded) {
-	t.Helper()
-	got := render(r)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // find returns the last request to a path ending in suffix.
 func (e *env) find(method, suffix string) recorded {
@@ -81,6 +33,12 @@ func (e *env) find(method, suffix string) recorded {
 
 func goldenEnv(t *testing.T, sim ...swipsim.Option) *env {
 	return newEnv(t, setup{sim: sim, cfg: func(c *Config) { c.Cashier, c.CashierID = "Cashier name", goldenCashier }})
+}
+
+// checkGolden compares the request r with testdata/NAME.golden.
+func checkGolden(t *testing.T, name string, r recorded) {
+	t.Helper()
+	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, nil))
 }
 
 func TestGoldenRequests(t *testing.T) {

@@ -1,62 +1,14 @@
 package ticketbao
 
 import (
-	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
+	"till/providers/httpx/httpxtest"
 	"till/providers/ticketbao/ticketbaosim"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
-// render writes a request as the golden files hold it: request line,
-// headers sorted by name with the key redacted, a blank line, the body
-// exactly as sent.
-func render(r recorded) []byte {
-	var b bytes.Buffer
-	b.WriteString(r.Method + " " + r.Path + "\n")
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range r.Header {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		for _, v := range r.Header[k] {
-			b.WriteString(k + ": " + strings.ReplaceAll(v, testKey, "[redacted]") + "\n")
-		}
-	}
-	b.WriteString("\n")
-	b.Write(r.Body)
-	b.WriteString("\n")
-	return b.Bytes()
-}
-
-func checkGolden(t *testing.T, name string, r recorded) {
-	t.Helper()
-	got := render(r)
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 // last returns the last request to route.
 func (e *env) last(route string) recorded {
@@ -76,6 +28,12 @@ const (
 	goldenProduct = ticketbaosim.ProductAdult // 02955ccca3352ef0734a4aecc9f86083
 	goldenChannel = "P00001"
 )
+
+// checkGolden compares the request r with testdata/NAME.golden.
+func checkGolden(t *testing.T, name string, r recorded) {
+	t.Helper()
+	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, func(_, v string) (string, bool) { return strings.ReplaceAll(v, testKey, "[redacted]"), true }))
+}
 
 func TestGoldenRequests(t *testing.T) {
 	gen := GenerateRequest{ChannelOrderID: goldenChannel, ProductSaleID: goldenProduct, Quantity: 2, MailTo: "kan@gmail.com"}
