@@ -252,6 +252,13 @@ type Quoter interface {
 	Quote(ctx context.Context, op Op) Outcome
 }
 
+// CanRefund reports whether p gives money back; a provider that takes
+// payments only (iPASS) says so with a Refunds method.
+func CanRefund(p Provider) bool {
+	r, ok := p.(interface{ Refunds() bool })
+	return !ok || r.Refunds()
+}
+
 // Do runs op on p by its kind; the journal's replay uses it. A kind p
 // cannot do is Declined, unsent.
 func Do(ctx context.Context, p Provider, op Op) Outcome {

@@ -241,15 +241,22 @@ func buckets(tx *bolt.Tx, names ...[]byte) ([]*bolt.Bucket, error) {
 // may change it (voids and refunds). Its number, ID and lines cannot be
 // changed. When fn or a change fails nothing is written.
 func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error, changes ...JournalChange) (*sale.Sale, error) {
+	return db.UpdateSaleJournal(n, func(s *sale.Sale) ([]JournalChange, error) { return changes, fn(s) })
+}
+
+// UpdateSaleJournal is UpdateSale for a change whose journal changes
+// depend on the stored sale (a return's refunds): fn returns them.
+func (db *DB) UpdateSaleJournal(n uint64, fn func(*sale.Sale) ([]JournalChange, error)) (*sale.Sale, error) {
 	var out *sale.Sale
-	appended := make([]JournalEntry, len(changes))
+	var changes []JournalChange
+	var appended []JournalEntry
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
 		s, err := byNumber(tx, n)
 		if err != nil {
 			return err
 		}
 		before := s.Clone()
-		if err := fn(s); err != nil {
+		if changes, err = fn(s); err != nil {
 			return err
 		}
 		if s.ID != before.ID || s.Number != before.Number || len(s.Lines) != len(before.Lines) {
@@ -263,6 +270,7 @@ func (db *DB) UpdateSale(n uint64, fn func(*sale.Sale) error, changes ...Journal
 		if err := tx.Bucket(bucketSales).Put([]byte(s.ID), v); err != nil {
 			return err
 		}
+		appended = make([]JournalEntry, len(changes))
 		return applyJournal(tx, changes, appended)
 	})
 	if err != nil {

@@ -23,7 +23,11 @@ func (s *memStore) SaveOpenSaleJournal(sl *sale.Sale, _ ...store.JournalChange) 
 func (s *memStore) CompleteSale(sl *sale.Sale, now time.Time, _ ...store.JournalChange) (*sale.Sale, error) {
 	return sl, nil
 }
-func (s *memStore) LastSale() (*sale.Sale, error) { return nil, nil }
+func (s *memStore) LastSale() (*sale.Sale, error)           { return nil, nil }
+func (s *memStore) SaleByNumber(uint64) (*sale.Sale, error) { return nil, store.ErrNotFound }
+func (s *memStore) UpdateSaleJournal(uint64, func(*sale.Sale) ([]store.JournalChange, error)) (*sale.Sale, error) {
+	return nil, store.ErrNotFound
+}
 
 // benchModel is a till with a 100,000-item catalog and a 200-line cart.
 func benchModel(b *testing.B, st Store) (*Model, []string) {

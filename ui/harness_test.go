@@ -112,7 +112,8 @@ func (h *harness) run(cmd tea.Cmd) {
 			}
 			queue = append(queue, next)
 		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg,
-			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg, staffInitMsg, pinCheckedMsg, shiftOpenedMsg, reportMsg:
+			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg, staffInitMsg, pinCheckedMsg, shiftOpenedMsg, reportMsg,
+			returnSaleMsg, returnedMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -233,6 +233,9 @@ func TestReceiptWords(t *testing.T) {
 		{zh.Change, en.Change}, {zh.Sale, en.Sale}, {zh.ThankYou, en.ThankYou}, {zh.ETickets, en.ETickets},
 		{zh.Order, en.Order}, {zh.Passcode, en.Passcode}, {zh.NotIssued, en.NotIssued},
 		{zh.AskManager, en.AskManager}, {zh.BeingIssued, en.BeingIssued}, {zh.Free, en.Free},
+		{zh.PriceWas, en.PriceWas}, {zh.Returned, en.Returned}, {zh.Return, en.Return}, {zh.Refund, en.Refund},
+		{zh.BeingRefunded, en.BeingRefunded}, {zh.RefundDeclined, en.RefundDeclined}, {zh.RefundUnknown, en.RefundUnknown},
+		{zh.PassesBack, en.PassesBack}, {zh.Signature, en.Signature},
 	} {
 		if pair[0] == "" || pair[0] == pair[1] {
 			t.Errorf("word %d is not translated: %q", i, pair[1])

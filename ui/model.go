@@ -31,6 +31,11 @@ type Store interface {
 	// (operations that follow it) with it.
 	CompleteSale(s *sale.Sale, now time.Time, changes ...store.JournalChange) (*sale.Sale, error)
 	LastSale() (*sale.Sale, error)
+	// SaleByNumber and UpdateSaleJournal read and change a completed
+	// sale (returns), UpdateSaleJournal with the journal changes its fn
+	// returns, in one transaction.
+	SaleByNumber(n uint64) (*sale.Sale, error)
+	UpdateSaleJournal(n uint64, fn func(*sale.Sale) ([]store.JournalChange, error)) (*sale.Sale, error)
 }
 
 // Options wire the UI to its services and settings.
@@ -105,6 +110,7 @@ const (
 	screenRedeem
 	screenStaff
 	screenReport
+	screenReturn
 )
 
 // Model is the root model.
@@ -140,7 +146,9 @@ type Model struct {
 	// pendingItem is an item that waits for its weight before it is added.
 	qtyLine     int
 	pendingItem *catalog.Match
-	qtyInput    textinput.Model
+	// priceLine is the line whose new price is being typed, 0 when none.
+	priceLine int
+	qtyInput  textinput.Model
 
 	status    status
 	scanner   string // scanner state for the status line
@@ -155,6 +163,7 @@ type Model struct {
 	wedge       wedgeState
 	staff       staffState
 	report      reportState
+	ret         returnState
 	receipt     receiptState
 	journalView journalState
 }
@@ -273,6 +282,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onIdle()
 	case reportMsg:
 		return m, m.onReport(msg)
+	case returnSaleMsg:
+		return m, m.onReturnSale(msg)
+	case returnedMsg:
+		return m, m.onReturned(msg)
 	case staffInitMsg:
 		return m, m.onStaffInit(msg)
 	case pinCheckedMsg:
@@ -308,7 +321,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.providers = msg
 		return m, nil
 	case OperationMsg:
-		cmd := tea.Batch(m.onOperation(msg), m.onRedemption(msg), m.ticketsIssued(msg))
+		cmd := tea.Batch(m.onOperation(msg), m.onRedemption(msg), m.ticketsIssued(msg), m.returnSettled(msg))
 		if m.screen == screenJournal {
 			cmd = tea.Batch(cmd, journalCmd(m.opt.Store))
 		}
@@ -359,7 +372,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			m.setError(m.t("This till is in kiosk mode: it cannot be left from the keyboard"))
 			return nil
 		}
-		return m.needManager(store.ActionLeaveKiosk, "", func(*Model) tea.Cmd { return tea.Quit })
+		return m.needManager(store.ActionLeaveKiosk, "", func(*Model, string) tea.Cmd { return tea.Quit })
 	}
 	return m.route(k)
 }
@@ -384,6 +397,8 @@ func (m *Model) route(msg tea.Msg) tea.Cmd {
 		cmd = m.updateStaff(msg)
 	case screenReport:
 		cmd = m.updateReport(msg)
+	case screenReturn:
+		cmd = m.updateReturn(msg)
 	}
 	return cmd
 }
@@ -408,6 +423,8 @@ func (m *Model) View() tea.View {
 		body = m.viewStaff()
 	case screenReport:
 		body = m.viewReport()
+	case screenReturn:
+		body = m.viewReturn()
 	}
 	v := tea.NewView(body)
 	v.AltScreen = true

@@ -81,6 +81,9 @@ func (m *Model) complete() tea.Cmd {
 		return cmd // saved with the sale first; completes when it lands
 	}
 	done := m.sale.Clone()
+	if c := m.staff.clerk; c != nil {
+		done.Clerk = c.ID
+	}
 	if err := done.Settle(m.opt.Tax); err != nil {
 		m.setError(err.Error())
 		return nil

@@ -278,13 +278,18 @@ func (m *Model) unredeem(l sale.Line) {
 	if c == nil || c.Status == sale.TenderDeclined {
 		return
 	}
-	op := providers.Op{Provider: c.Provider, Kind: providers.KindUnredeem, Key: m.opt.NewID(), SaleID: m.sale.ID,
-		Pass: &providers.Pass{Model: c.Model, Campaign: c.Campaign, Barcode: c.Barcode}, Target: c.Key, Created: m.opt.Now()}
+	op := unredeemOp(c, m.sale.ID, m.opt.NewID(), m.opt.Now())
 	if err := m.sale.SetUnredeemKey(l.ID, op.Key); err != nil {
 		m.setError(err.Error())
 		return
 	}
 	m.journalAppend(op, true, store.OpQueued)
+}
+
+// unredeemOp gives the pass of coupon c on sale saleID back.
+func unredeemOp(c *sale.Coupon, saleID, key string, now time.Time) providers.Op {
+	return providers.Op{Provider: c.Provider, Kind: providers.KindUnredeem, Key: key, SaleID: saleID,
+		Pass: &providers.Pass{Model: c.Model, Campaign: c.Campaign, Barcode: c.Barcode}, Target: c.Key, Created: now}
 }
 
 func (m *Model) viewRedeem() string {

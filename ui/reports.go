@@ -54,7 +54,7 @@ func (m *Model) onReport(msg reportMsg) tea.Cmd {
 		m.setError(m.t("The report could not be made: ") + sanitize.Text(msg.err.Error()))
 		return nil
 	}
-	m.report.lines, m.report.z = msg.r.Lines(m.opt.Currency, report.Width), msg.z
+	m.report.lines, m.report.z = msg.r.Lines(m.opt.Currency, report.Width, ReportWords(m.opt.Language)), msg.z
 	if msg.z {
 		m.staff.shift = nil // closed: the next login opens one
 		m.setSuccess(m.t("Shift closed: Z report printed"))
@@ -117,7 +117,7 @@ func (m *Model) closeShift(typed string) tea.Cmd {
 	}
 	m.report.counting = false
 	m.payment.input.Blur()
-	return m.needManager(store.ActionCloseShift, "counted "+m.opt.Currency.Format(counted), func(m *Model) tea.Cmd {
+	return m.needManager(store.ActionCloseShift, "counted "+m.opt.Currency.Format(counted), func(m *Model, _ string) tea.Cmd {
 		r, by := m.opt.Reports, m.staff.clerk.ID
 		m.screen = screenReport
 		return func() tea.Msg {

@@ -22,6 +22,9 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 	if m.qtyLine != 0 || m.pendingItem != nil {
 		return m.updateQtyPrompt(msg)
 	}
+	if m.priceLine != 0 {
+		return m.updatePricePrompt(msg)
+	}
 	press, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -70,10 +73,14 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 			m.setInfo(fmt.Sprintf(m.t("Voided %s"), sanitize.Text(l.Name)))
 			return m.changed()
 		}
+	case key.Matches(press, m.keys.PriceOverride):
+		return m.openPriceOverride()
 	case key.Matches(press, m.keys.Coupon):
 		return m.openRedeem()
 	case key.Matches(press, m.keys.Reports):
 		return m.openReports()
+	case key.Matches(press, m.keys.Return):
+		return m.openReturn()
 	case key.Matches(press, m.keys.NoSale):
 		return m.noSale()
 	case key.Matches(press, m.keys.Lock):
@@ -101,7 +108,9 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 		m.setError(m.t("No coupons here: no pass provider is configured, or payment has begun"))
 	case disabledMatch(press, m.keys.Quote):
 		m.setError(m.t("No loyalty discount to ask for: no loyalty provider, an empty cart, or payment has begun"))
-	case disabledMatch(press, m.keys.Qty, m.keys.Void):
+	case disabledMatch(press, m.keys.Return):
+		m.setError(m.t("Finish or void this sale before taking a return"))
+	case disabledMatch(press, m.keys.Qty, m.keys.Void, m.keys.PriceOverride):
 		m.setError(m.t("Select a line that is not voided first (↑/↓)"))
 	default:
 		var cmd tea.Cmd
@@ -150,9 +159,11 @@ func (m *Model) syncSaleKeys() {
 	t, _ := m.totals(m.shown)
 	m.keys.Qty.SetEnabled(hasLine)
 	m.keys.Void.SetEnabled(hasLine)
+	m.keys.PriceOverride.SetEnabled(hasLine && len(m.shown.Tenders) == 0)
 	m.keys.Pay.SetEnabled(t.Items > 0)
 	m.keys.NoSale.SetEnabled(m.opt.Printer != nil)
 	m.keys.Reports.SetEnabled(m.opt.Reports != nil)
+	m.keys.Return.SetEnabled(t.Items == 0)
 	m.keys.Lock.SetEnabled(m.staff.on)
 	m.keys.VoidSale.SetEnabled(t.Items > 0 && len(m.shown.Tenders) == 0)
 	m.keys.Coupon.SetEnabled(m.opt.Redeemer != nil && (m.shown == nil || len(m.shown.Tenders) == 0))
@@ -194,15 +205,23 @@ func (m *Model) qtyPrompt(name string, weighed bool) string {
 	return fmt.Sprintf(format, ansi.Truncate(sanitize.Text(name), 30, "…"))
 }
 
-func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
+// linePrompt edits the sale screen's one-line prompt (quantity, price):
+// esc closes it, enter submits it, anything else is typed into it.
+func (m *Model) linePrompt(msg tea.Msg, closePrompt func()) (submitted bool, cmd tea.Cmd) {
 	press, ok := msg.(tea.KeyPressMsg)
-	if ok && key.Matches(press, m.keys.Cancel) {
-		m.closeQtyPrompt()
-		return m.input.Focus()
+	switch {
+	case ok && key.Matches(press, m.keys.Cancel):
+		closePrompt()
+		return false, m.input.Focus()
+	case ok && key.Matches(press, m.keys.Apply):
+		return true, nil
 	}
-	if !ok || !key.Matches(press, m.keys.Apply) {
-		var cmd tea.Cmd
-		m.qtyInput, cmd = m.qtyInput.Update(msg)
+	m.qtyInput, cmd = m.qtyInput.Update(msg)
+	return false, cmd
+}
+
+func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
+	if submitted, cmd := m.linePrompt(msg, m.closeQtyPrompt); !submitted {
 		return cmd
 	}
 	qty, err := strconv.ParseInt(strings.TrimSpace(m.qtyInput.Value()), 10, 64)
@@ -296,9 +315,11 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 		return m.walletCode(code)
 	case m.screen == screenRedeem && m.redeem.chosen != nil:
 		return m.redeemPass(code)
+	case m.screen == screenReturn && m.ret.mode == returnAsk:
+		return m.loadReturn(code)
 	case m.screen == screenReceipt:
 		m.leaveReceipt()
-	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil:
+	case m.screen != screenSale || m.qtyLine != 0 || m.pendingItem != nil || m.priceLine != 0:
 		m.setError(m.t("Scan ignored: finish this screen first"))
 		return nil
 	}
@@ -348,7 +369,8 @@ func (m *Model) viewSale() string {
 
 	m.syncSaleKeys()
 	k := m.keys
-	keys := []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.Coupon, k.Quote, k.Journal, k.Reprint, k.VoidSale, k.Reports, k.NoSale, k.Lock, k.Quit}
+	keys := []key.Binding{k.Pay, k.Search, k.Qty, k.Void, k.PriceOverride, k.Coupon, k.Quote, k.Journal, k.Reprint, k.Return,
+		k.VoidSale, k.Reports, k.NoSale, k.Lock, k.Quit}
 	// Header, table head, rule, totals, input and status, then the help.
 	rows := max(m.height-6-len(m.helpRows(keys)), 1)
 	var lines []sale.Line
@@ -364,6 +386,9 @@ func (m *Model) viewSale() string {
 		l := lines[i]
 		qty := strconv.FormatInt(l.Qty, 10)
 		price := m.opt.Currency.Format(l.UnitPrice)
+		if l.Override != nil {
+			price = "*" + price // a manager changed it
+		}
 		if l.Weighed {
 			qty = receipt.Grams(l.Qty) + " kg"
 			price += "/kg"
@@ -403,7 +428,7 @@ func (m *Model) viewSale() string {
 	}
 	b.WriteString(s.Rule.Render(strings.Repeat("─", m.width)) + "\n")
 	b.WriteString(m.totalsLine(m.shown) + "\n")
-	if m.qtyLine != 0 || m.pendingItem != nil {
+	if m.qtyLine != 0 || m.pendingItem != nil || m.priceLine != 0 {
 		b.WriteString(s.Prompt.Render(m.qtyInput.View()) + "\n")
 	} else {
 		b.WriteString(m.input.View() + "\n")
@@ -490,14 +515,17 @@ func (m *Model) helpRows(keys []key.Binding) []string {
 		}
 		return w
 	}
-	if width(on) <= m.width {
-		return []string{m.help.ShortHelpView(on)}
+	// Wrapped, not cut: a clerk must see every key there is.
+	var rows []string
+	for len(on) > 0 {
+		n := len(on)
+		for n > 1 && width(on[:n]) > m.width {
+			n--
+		}
+		rows = append(rows, m.help.ShortHelpView(on[:n]))
+		on = on[n:]
 	}
-	split := len(on)
-	for split > 1 && width(on[:split]) > m.width {
-		split--
-	}
-	return []string{m.help.ShortHelpView(on[:split]), m.help.ShortHelpView(on[split:])}
+	return rows
 }
 
 func (m *Model) statusLine() string {

@@ -54,7 +54,7 @@ type staffState struct {
 // approval is an action waiting for a manager.
 type approval struct {
 	action, detail string
-	then           func(m *Model) tea.Cmd
+	then           func(m *Model, by string) tea.Cmd // by is the manager, "" without users
 }
 
 type staffInitMsg struct {
@@ -138,9 +138,9 @@ func (m *Model) staffPrompt(mode staffMode) tea.Cmd {
 // needManager runs then once a manager approves action: at once (and
 // recorded) when a manager is logged in, else after a manager's id and
 // PIN. With login off there is no one to ask, and then runs.
-func (m *Model) needManager(action, detail string, then func(m *Model) tea.Cmd) tea.Cmd {
+func (m *Model) needManager(action, detail string, then func(m *Model, by string) tea.Cmd) tea.Cmd {
 	if !m.staff.on {
-		return then(m)
+		return then(m, "")
 	}
 	a := &approval{action: action, detail: detail, then: then}
 	if c := m.staff.clerk; c != nil && c.Role == store.RoleManager {
@@ -179,7 +179,7 @@ func (m *Model) onApproved(msg approvedMsg) tea.Cmd {
 		return nil
 	}
 	m.setSuccess(fmt.Sprintf(m.t("Approved by %s"), sanitize.Text(msg.a.By)))
-	return a.then(m)
+	return a.then(m, msg.a.By)
 }
 
 func (m *Model) updateStaff(msg tea.Msg) tea.Cmd {
@@ -306,7 +306,7 @@ func (m *Model) locked() bool { return m.staff.on && m.staff.clerk == nil }
 
 // noSale opens the drawer without a sale, once a manager approves.
 func (m *Model) noSale() tea.Cmd {
-	return m.needManager(store.ActionNoSale, "drawer opened without a sale", func(m *Model) tea.Cmd {
+	return m.needManager(store.ActionNoSale, "drawer opened without a sale", func(m *Model, _ string) tea.Cmd {
 		m.setInfo(m.t("Drawer opened: no sale"))
 		return m.openDrawer()
 	})

@@ -13,6 +13,7 @@ import (
 	"till/store"
 	"till/store/money"
 	"till/store/report"
+	"till/ui"
 )
 
 const reportUsage = `usage:
@@ -99,7 +100,7 @@ func runReport(g globals, args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
-	_, err = fmt.Fprintln(stdout, strings.Join(r.Lines(cfg.Currency, report.Width), "\n"))
+	_, err = fmt.Fprintln(stdout, strings.Join(r.Lines(cfg.Currency, report.Width, ui.ReportWords(ui.Lang(cfg.Language))), "\n"))
 	return err
 }
 

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"till/store"
 	"till/store/report"
@@ -100,11 +105,7 @@ func TestReportXAndZ(t *testing.T) {
 			t.Errorf("report x lacks %q:\n%s", want, stdout)
 		}
 	}
-	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
-		if w := len([]rune(l)); w > report.Width {
-			t.Errorf("line %q is %d wide", l, w)
-		}
-	}
+	fitsReport(t, stdout)
 	x := reportJSON(t, append([]string{"report", "x", "--json"}, flags...)...)
 	if x.Kind != report.KindX || x.Sales != 2 || x.Gross != 13500 || x.Cash.Expected != 103500 || x.Cash.Counted != nil ||
 		x.Shift == nil || x.Shift.OpenedBy != "boss" || x.Currency != "TWD" {
@@ -178,5 +179,70 @@ func TestReportZNeedsAUser(t *testing.T) {
 	code, _, stderr = runTill(t, "report", "z", "--number", "1", "--config", testConfig, "--db", db)
 	if code != 1 || !strings.Contains(stderr, "no shift has been closed yet") {
 		t.Errorf("after a refused close: exit %d, %q", code, stderr)
+	}
+}
+
+// A return paid in cash comes out of the drawer, and the report is
+// printed in the configured language.
+func TestReportReturnsInZhTW(t *testing.T) {
+	isolate(t)
+	path := shiftWithSales(t)
+	db, err := store.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The tea (35.00 in cash), rung up by boss, comes back to boss in cash.
+	if _, err := db.UpdateSale(1, func(s *sale.Sale) error {
+		s.Clerk = "boss"
+		_, _, err := s.AddReturn([]sale.ReturnLine{{LineID: 1, Qty: 1}}, []sale.RefundPart{{Method: sale.MethodCash, Amount: 3500}},
+			func() string { return "ret1" }, "boss", time.Now().Add(-10*time.Minute))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	flags := []string{"--config", testConfig, "--db", path}
+	x := reportJSON(t, append([]string{"report", "x", "--json"}, flags...)...)
+	wantClerks := []report.ClerkTally{{Clerk: "boss", Sales: report.Tally{Count: 1, Amount: 3500}, Returns: report.Tally{Count: 1, Amount: 3500}}}
+	if x.Returns != (report.Tally{Count: 1, Amount: 3500}) || x.Refunds.Amount != 2000+3500 || x.Cash.Out != 3500 ||
+		x.Cash.Expected != 100000 || x.Net != 13500-5500 || !reflect.DeepEqual(x.Clerks, wantClerks) {
+		t.Errorf("report x --json: returns %+v refunds %+v cash %+v net %d clerks %+v", x.Returns, x.Refunds, x.Cash, x.Net, x.Clerks)
+	}
+
+	base, err := os.ReadFile(testConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh := filepath.Join(t.TempDir(), "zh.toml")
+	if err := os.WriteFile(zh, bytes.Replace(base, []byte("[store]\n"), []byte("[store]\nlanguage = \"zh-TW\"\n"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runTill(t, "report", "x", "--config", zh, "--db", path)
+	if code != 0 {
+		t.Fatalf("report x in zh-TW exited %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"                  X 報表",
+		"退貨 (1)                             35.00",
+		"  現金 (1)                           35.00",
+		"應有現金                          1,000.00",
+		"收銀員",
+		"boss",
+	} {
+		if !strings.Contains(stdout, want+"\n") {
+			t.Errorf("report x in zh-TW lacks %q:\n%s", want, stdout)
+		}
+	}
+	fitsReport(t, stdout)
+}
+
+// fitsReport checks every line of a printed report fits the paper.
+func fitsReport(t *testing.T, stdout string) {
+	t.Helper()
+	for _, l := range strings.Split(strings.TrimSuffix(stdout, "\n"), "\n") {
+		if w := ansi.StringWidth(l); w > report.Width {
+			t.Errorf("line %q is %d columns wide", l, w)
+		}
 	}
 }

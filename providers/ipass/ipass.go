@@ -260,6 +260,10 @@ func (c *Client) Void(context.Context, providers.Op) providers.Outcome {
 	return providers.Outcome{Status: providers.Declined, Code: "unsupported", Reason: unsupported}
 }
 
+// Refunds is false: iPASS takes payments only, so a return of an iPASS
+// sale is paid back in cash.
+func (c *Client) Refunds() bool { return false }
+
 // Refund is not offered by iPASS.
 func (c *Client) Refund(context.Context, providers.Op) providers.Outcome {
 	return providers.Outcome{Status: providers.Declined, Code: "unsupported", Reason: unsupported}

@@ -45,6 +45,18 @@ type Words struct {
 	AskManager   string // "Ask a manager: the sale is paid."
 	BeingIssued  string // "Being issued: they follow on a reprint."
 	Free         string // "free", a coupon's free item
+	// PriceWas is the note under a line whose price a manager changed.
+	PriceWas string // format: "Price changed, was %s", the old unit price
+	// Returned is a return listed on a reprint, with what it refunded.
+	Returned string // format: "Returned #%d", the return's number
+	// The return slip's words.
+	Return         string // "RETURN", the slip's title
+	Refund         string // "REFUND", before what the return gives back
+	BeingRefunded  string // "being refunded", a refund its provider has not answered yet
+	RefundDeclined string // format: "declined: %s", the provider's reason
+	RefundUnknown  string // "outcome unknown: being checked", a refund whose answer was lost
+	PassesBack     string // format: "Passes given back: %d", how many
+	Signature      string // "Customer signature", above the line to sign on
 }
 
 // English are the receipt's words in English, the default.
@@ -54,6 +66,9 @@ var English = Words{
 	ThankYou: "Thank you", ETickets: "E-TICKETS x%d", Order: "Order", Passcode: "Passcode",
 	NotIssued: "Not issued:", AskManager: "Ask a manager: the sale is paid.",
 	BeingIssued: "Being issued: they follow on a reprint.", Free: "free",
+	PriceWas: "Price changed, was %s", Returned: "Returned #%d", Return: "RETURN", Refund: "REFUND",
+	BeingRefunded: "being refunded", RefundDeclined: "declined: %s", RefundUnknown: "outcome unknown: being checked",
+	PassesBack: "Passes given back: %d", Signature: "Customer signature",
 }
 
 // orEnglish fills the words left empty with the English ones.
@@ -82,6 +97,15 @@ func (w Words) orEnglish() Words {
 	or(&w.AskManager, e.AskManager)
 	or(&w.BeingIssued, e.BeingIssued)
 	or(&w.Free, e.Free)
+	or(&w.PriceWas, e.PriceWas)
+	or(&w.Returned, e.Returned)
+	or(&w.Return, e.Return)
+	or(&w.Refund, e.Refund)
+	or(&w.BeingRefunded, e.BeingRefunded)
+	or(&w.RefundDeclined, e.RefundDeclined)
+	or(&w.RefundUnknown, e.RefundUnknown)
+	or(&w.PassesBack, e.PassesBack)
+	or(&w.Signature, e.Signature)
 	return w
 }
 
@@ -92,22 +116,14 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		return nil, err
 	}
 	w := h.Words.orEnglish()
-	loc := h.Location
-	if loc == nil {
-		loc = time.Local
-	}
-	var out []string
+	out := shop(h, w, width)
 	add := func(l string) { out = append(out, l) }
 	rule := strings.Repeat("-", width)
-	add(Center(sanitize.Text(h.StoreName), width))
-	if h.TillID != "" {
-		add(Center(w.Till+" "+sanitize.Text(h.TillID), width))
-	}
 	when := s.Completed
 	if when.IsZero() {
 		when = s.Opened
 	}
-	add(Spread(fmt.Sprintf("%s %06d", w.Receipt, s.Number), when.In(loc).Format("2006-01-02 15:04"), width))
+	add(Spread(fmt.Sprintf("%s %06d", w.Receipt, s.Number), h.local(when), width))
 	add(rule)
 	for _, l := range s.ActiveLines() {
 		amount := cur.Format(l.Amount())
@@ -121,10 +137,18 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 		}
 		if !l.Weighed && l.Qty == 1 {
 			add(Spread(name, amount, width))
-			continue
+		} else {
+			add(Fit(name, width))
+			add(Spread("  "+Quantity(l, cur), amount, width))
 		}
-		add(Fit(name, width))
-		add(Spread("  "+Quantity(l, cur), amount, width))
+		// A price set back to what it was needs no note.
+		if o := l.Override; o != nil && o.Was != l.UnitPrice {
+			was := cur.Format(o.Was)
+			if l.Weighed {
+				was += "/kg"
+			}
+			add(Fit("  "+fmt.Sprintf(w.PriceWas, was), width))
+		}
 	}
 	add(rule)
 	for _, d := range s.Discounts {
@@ -155,6 +179,9 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	if t.Change > 0 {
 		add(Spread(w.Change, cur.Format(t.Change), width))
 	}
+	for _, r := range s.Returns {
+		add(Spread(fmt.Sprintf(w.Returned, r.Number), "-"+cur.Format(r.Amount), width))
+	}
 	add(rule)
 	if s.Tickets != nil {
 		for _, l := range tickets(s.Tickets, w) {
@@ -169,6 +196,88 @@ func Lines(s *sale.Sale, h Header, cur money.Currency, tax sale.TaxRules, width 
 	add(Center(w.Sale+" "+s.ID, width))
 	add(Center(w.ThankYou, width))
 	return out, nil
+}
+
+// ReturnLines formats the slip of return r of s: what came back, how its
+// money went back, and a line for the customer to sign.
+func ReturnLines(s *sale.Sale, r sale.Return, h Header, cur money.Currency, width int) []string {
+	w := h.Words.orEnglish()
+	out := shop(h, w, width)
+	add := func(l string) { out = append(out, l) }
+	rule := strings.Repeat("-", width)
+	add(Center(w.Return, width))
+	add(Spread(fmt.Sprintf("%s %06d", w.Receipt, s.Number), h.local(r.At), width))
+	add(rule)
+	for _, rl := range r.Lines {
+		for _, l := range s.Lines {
+			if l.ID != rl.LineID {
+				continue
+			}
+			qty := fmt.Sprintf("%d x", rl.Qty)
+			if l.Weighed {
+				qty = Grams(rl.Qty) + " kg"
+			}
+			add(Fit(qty+" "+sanitize.Text(l.Name), width))
+		}
+	}
+	add(rule)
+	add(Spread(w.Refund, cur.Code+" "+cur.Format(r.Amount), width))
+	for _, key := range r.Refunds {
+		for _, a := range s.Adjustments {
+			if a.Key != key {
+				continue
+			}
+			add(Spread(refundMethod(s, a, w), cur.Format(a.Amount), width))
+			switch a.Status {
+			case sale.TenderPending:
+				add(Fit("  "+w.BeingRefunded, width))
+			case sale.TenderDeclined:
+				add(Fit("  "+fmt.Sprintf(w.RefundDeclined, sanitize.Text(a.Reason)), width))
+			case sale.TenderUnknown:
+				add(Fit("  "+w.RefundUnknown, width))
+			}
+		}
+	}
+	add(rule)
+	if len(r.Passes) > 0 {
+		add(Fit(fmt.Sprintf(w.PassesBack, len(r.Passes)), width))
+	}
+	add(Fit(w.Signature, width))
+	add("") // room to sign
+	add(strings.Repeat("_", width))
+	return out
+}
+
+// refundMethod names how a refund went back: in cash, or through the
+// payment it gives back.
+func refundMethod(s *sale.Sale, a sale.Adjustment, w Words) string {
+	if a.TenderKey == "" {
+		return w.Cash
+	}
+	for _, tn := range s.Tenders {
+		if tn.Key == a.TenderKey {
+			return Method(tn.Method)
+		}
+	}
+	return ""
+}
+
+// shop is the top of every slip: the shop's name and the till's id.
+func shop(h Header, w Words, width int) []string {
+	out := []string{Center(sanitize.Text(h.StoreName), width)}
+	if h.TillID != "" {
+		out = append(out, Center(w.Till+" "+sanitize.Text(h.TillID), width))
+	}
+	return out
+}
+
+// local writes t in the shop's time.
+func (h Header) local(t time.Time) string {
+	loc := h.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
 }
 
 // tickets is the receipt's e-ticket section: each voucher to scan at the

@@ -165,3 +165,231 @@ func TestLongVoucherAddressesWrap(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+var (
+	twd   = money.Currency{Code: "TWD", Exponent: 2}
+	tpe   = time.FixedZone("TPE", 8*3600)
+	rules = sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500, "zero": 0}}
+)
+
+// returnedSale is 3 teas, rice by weight and a cake whose price a manager
+// lowered, less a 10% coupon, paid by wallet and in cash, then brought
+// back in two returns: the first refund through the wallet declined, the
+// second's outcome unknown.
+func returnedSale(t *testing.T) *sale.Sale {
+	t.Helper()
+	s := sale.New("sale-9", "TWD", time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC))
+	for _, a := range []struct {
+		it  sale.Item
+		qty int64
+	}{
+		{sale.Item{SKU: "TEA", Name: "烏龍茶 Oolong tea", Price: 3500, TaxClass: "standard"}, 3},
+		{sale.Item{SKU: "RICE", Name: "Rice\x1b[2J", Price: 19900, TaxClass: "zero", Weighed: true}, 375},
+		{sale.Item{SKU: "CAKE", Name: "Cake", Price: 12000, TaxClass: "standard"}, 1},
+	} {
+		if _, err := s.Add(a.it, a.it.SKU, a.it.Price, a.qty); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.OverridePrice(3, 10000, "boss", s.Opened); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddCoupon("10% off", sale.Coupon{Key: "c1", Barcode: "P-1", Effect: sale.CouponEffect{Kind: sale.EffectPercent, Percent: 1000}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.SettleCoupon("c1", sale.TenderApproved, "")
+	if _, err := s.StartTender(rules, "WeChat Pay\x1b[31m", "cancan", "wechat", "pay-1", 10000, s.Opened); err != nil {
+		t.Fatal(err)
+	}
+	s.SettleTender("pay-1", sale.TenderApproved, "4200001", "")
+	if _, err := s.PayCash(rules, 20000, s.Opened); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Settle(rules); err != nil {
+		t.Fatal(err)
+	}
+	s.Number, s.Completed = 123, time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC)
+	n := 0
+	newKey := func() string { n++; return fmt.Sprint("k", n) }
+	for i, picks := range [][]sale.ReturnLine{{{LineID: 1, Qty: 2}, {LineID: 2, Qty: 375}}, {{LineID: 1, Qty: 1}, {LineID: 3, Qty: 1}}} {
+		v, err := s.ReturnValue(picks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2026, 11, 22, 1+i, 30, 0, 0, time.UTC)
+		r, _, err := s.AddReturn(picks, s.PlanRefund(v, false, func(string) bool { return true }), newKey, "ann", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			s.SettleAdjustment(r.Refunds[0], sale.TenderDeclined, "", "refund_not_allowed\x1b[2J")
+		} else {
+			s.SettleAdjustment(r.Refunds[0], sale.TenderUnknown, "", "")
+		}
+	}
+	return s
+}
+
+// golden compares lines with want, line by line, and checks the width.
+func golden(t *testing.T, got, want []string, width int) {
+	t.Helper()
+	for i, l := range got {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("line %q is %d columns wide, more than %d", l, w, width)
+		}
+		if i >= len(want) || l != want[i] {
+			t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+			return
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d lines, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+}
+
+func TestReturnSlip(t *testing.T) {
+	s := returnedSale(t)
+	h := Header{StoreName: "Demo Store\x1b[2J", TillID: "T1", Location: tpe}
+	golden(t, ReturnLines(s, s.Returns[0], h, twd, 42), []string{
+		"                Demo Store",
+		"                 Till T1",
+		"                  RETURN",
+		"Receipt 000123            2026-11-22 09:30",
+		"------------------------------------------",
+		"2 x 烏龍茶 Oolong tea",
+		"0.375 kg Rice",
+		"------------------------------------------",
+		"REFUND                          TWD 130.17",
+		"WeChat Pay                          100.00",
+		"  declined: refund_not_allowed",
+		"Cash                                 30.17",
+		"------------------------------------------",
+		"Customer signature",
+		"",
+		"__________________________________________",
+	}, 42)
+	// The last of the sale: the coupon's pass goes back with it.
+	golden(t, ReturnLines(s, s.Returns[1], h, twd, 42), []string{
+		"                Demo Store",
+		"                 Till T1",
+		"                  RETURN",
+		"Receipt 000123            2026-11-22 10:30",
+		"------------------------------------------",
+		"1 x 烏龍茶 Oolong tea",
+		"1 x Cake",
+		"------------------------------------------",
+		"REFUND                          TWD 121.50",
+		"WeChat Pay                          100.00",
+		"  outcome unknown: being checked",
+		"Cash                                 21.50",
+		"------------------------------------------",
+		"Passes given back: 1",
+		"Customer signature",
+		"",
+		"__________________________________________",
+	}, 42)
+	s.SettleAdjustment(s.Returns[1].Refunds[0], sale.TenderPending, "", "")
+	golden(t, ReturnLines(s, s.Returns[1], h, twd, 48), []string{
+		"                   Demo Store",
+		"                    Till T1",
+		"                     RETURN",
+		"Receipt 000123                  2026-11-22 10:30",
+		"------------------------------------------------",
+		"1 x 烏龍茶 Oolong tea",
+		"1 x Cake",
+		"------------------------------------------------",
+		"REFUND                                TWD 121.50",
+		"WeChat Pay                                100.00",
+		"  being refunded",
+		"Cash                                       21.50",
+		"------------------------------------------------",
+		"Passes given back: 1",
+		"Customer signature",
+		"",
+		"________________________________________________",
+	}, 48)
+}
+
+// A reprint says what the price was before the manager changed it, and
+// what the returns gave back.
+func TestReprintListsReturnsAndOverrides(t *testing.T) {
+	s := returnedSale(t)
+	lines, err := Lines(s, Header{StoreName: "Demo Store", TillID: "T1", Location: tpe}, twd, rules, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, lines, []string{
+		"                Demo Store",
+		"                 Till T1",
+		"Receipt 000123            2026-11-21 14:02",
+		"------------------------------------------",
+		"烏龍茶 Oolong tea",
+		"  3 x 35.00                         105.00",
+		"Rice",
+		"  0.375 kg x 199.00/kg               74.63",
+		"Cake                                100.00",
+		"  Price changed, was 120.00",
+		"10% off                             -27.96",
+		"------------------------------------------",
+		"TOTAL                           TWD 251.67",
+		"Tax standard 5% incl.                 8.79",
+		"Tax zero 0% incl.                     0.00",
+		"------------------------------------------",
+		"WeChat Pay                          100.00",
+		"  Ref 4200001",
+		"Cash tendered                       200.00",
+		"Change                               48.33",
+		"Returned #1                        -130.17",
+		"Returned #2                        -121.50",
+		"------------------------------------------",
+		"               Sale sale-9",
+		"                Thank you",
+	}, 42)
+}
+
+func TestOverrideNotes(t *testing.T) {
+	s := sale.New("sale-10", "TWD", time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC))
+	tea := sale.Item{SKU: "TEA", Name: "Tea", Price: 3500, TaxClass: "standard"}
+	rice := sale.Item{SKU: "RICE", Name: "Rice", Price: 19900, TaxClass: "zero", Weighed: true}
+	s.Add(tea, "TEA", tea.Price, 2)
+	s.Add(rice, "RICE", rice.Price, 500)
+	s.OverridePrice(1, 3000, "boss", s.Opened)
+	s.OverridePrice(1, 3500, "boss", s.Opened) // set back: nothing to say
+	s.OverridePrice(2, 15000, "boss", s.Opened)
+	w := Words{PriceWas: "原價 %s"}
+	lines, err := Lines(s, Header{StoreName: "Demo Store", Location: tpe, Words: w}, twd, rules, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, lines[2:9], []string{
+		"------------------------------------------",
+		"Tea",
+		"  2 x 35.00                          70.00",
+		"Rice",
+		"  0.500 kg x 150.00/kg               75.00",
+		"  原價 199.00/kg",
+		"------------------------------------------",
+	}, 42)
+}
+
+// Words a till leaves empty are English; long ones are cut to the width.
+func TestReturnSlipWords(t *testing.T) {
+	s := returnedSale(t)
+	w := Words{Return: "退貨單", Refund: "退款", Cash: "現金", Signature: "顧客簽名 " + strings.Repeat("_", 60)}
+	got := ReturnLines(s, s.Returns[0], Header{StoreName: "Demo Store", Location: tpe, Words: w}, twd, 42)
+	golden(t, got[1:4], []string{
+		"                  退貨單",
+		"Receipt 000123            2026-11-22 09:30",
+		"------------------------------------------",
+	}, 42)
+	golden(t, got[7:], []string{
+		"退款                            TWD 130.17",
+		"WeChat Pay                          100.00",
+		"  declined: refund_not_allowed",
+		"現金                                 30.17",
+		"------------------------------------------",
+		"顧客簽名 ________________________________…",
+		"",
+		"__________________________________________",
+	}, 42)
+}

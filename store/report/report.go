@@ -54,7 +54,7 @@ const (
 // Input is what a report is built from.
 type Input struct {
 	// Sales are completed sales: all of them, or at least those completed
-	// in the window and those with a void or refund made in it.
+	// in the window and those with a void, refund or return made in it.
 	Sales []*sale.Sale
 	// From and To are the window [From, To); see Window.
 	From, To time.Time
@@ -130,6 +130,14 @@ type Cash struct {
 	Difference *money.Amount `json:"difference,omitempty"`
 }
 
+// ClerkTally is what one clerk did in the window: the sales they rang up
+// that completed in it, and the returns they took in it.
+type ClerkTally struct {
+	Clerk   string `json:"clerk"`
+	Sales   Tally  `json:"sales"`
+	Returns Tally  `json:"returns"`
+}
+
 // ActionCount is how many approvals of one action were given.
 type ActionCount struct {
 	Action string `json:"action"`
@@ -161,6 +169,9 @@ type Report struct {
 	Coupons   Tally `json:"coupons"`
 	// VoidedLines are lines cancelled before payment, coupon lines aside.
 	VoidedLines Tally `json:"voided_lines"`
+	// Overrides are the sold lines whose price a manager changed, and what
+	// the changes took off (negative when they put prices up on the whole).
+	Overrides Tally `json:"overrides"`
 
 	// Takings are the approved payments by method, cash first; Providers
 	// the provider ones by provider; TakingsTotal all of them.
@@ -169,12 +180,19 @@ type Report struct {
 	TakingsTotal money.Amount    `json:"takings_total"`
 	Voids        Adjustments     `json:"voids"`
 	Refunds      Adjustments     `json:"refunds"`
+	// Returns are goods brought back in the window, whichever sale they
+	// belong to; their money goes back through Refunds.
+	Returns Tally `json:"returns"`
 	// AdjustmentsOpen are voids and refunds made in the window whose
 	// outcome is still pending or unknown: counted nowhere yet.
 	AdjustmentsOpen int `json:"adjustments_open"`
 	// Net is TakingsTotal less approved voids and refunds.
 	Net  money.Amount `json:"net"`
 	Cash Cash         `json:"cash"`
+
+	// Clerks are the figures of each clerk, by id; sales rung up without
+	// a user (a till without users) are in no clerk's.
+	Clerks []ClerkTally `json:"clerks"`
 
 	Approvals []ActionCount `json:"approvals"`
 	Waiting   int           `json:"waiting"` // provider operations still waiting
@@ -209,7 +227,7 @@ func Build(in Input) Report {
 		From: in.From, To: in.To, At: in.At, Reprint: in.Reprint,
 		Taxes: []TaxClass{}, Takings: []MethodTakings{}, Providers: []ProviderTally{},
 		Voids: Adjustments{ByProvider: []ProviderTally{}}, Refunds: Adjustments{ByProvider: []ProviderTally{}},
-		Approvals: []ActionCount{}, Waiting: in.Waiting,
+		Clerks: []ClerkTally{}, Approvals: []ActionCount{}, Waiting: in.Waiting,
 	}
 	if r.At.IsZero() {
 		r.At = in.To
@@ -230,6 +248,15 @@ func Build(in Input) Report {
 	methods := map[[3]string]*MethodTakings{}
 	providers := map[string]*Tally{}
 	voids, refunds := map[string]*Tally{}, map[string]*Tally{}
+	clerks := map[string]*ClerkTally{}
+	clerk := func(id string) *ClerkTally {
+		c := clerks[id]
+		if c == nil {
+			c = &ClerkTally{Clerk: id}
+			clerks[id] = c
+		}
+		return c
+	}
 
 	for _, s := range in.Sales {
 		if s == nil || s.Number == 0 {
@@ -237,6 +264,18 @@ func Build(in Input) Report {
 		}
 		if inWindow(s.Completed, in.From, in.To) {
 			r.sale(s, in.Tax, taxes, methods, providers)
+			if s.Clerk != "" {
+				clerk(s.Clerk).Sales.add(s.Total)
+			}
+		}
+		for _, rt := range s.Returns {
+			if !inWindow(rt.At, in.From, in.To) {
+				continue
+			}
+			r.Returns.add(rt.Amount)
+			if rt.Clerk != "" {
+				clerk(rt.Clerk).Returns.add(rt.Amount)
+			}
 		}
 		for _, a := range s.Adjustments {
 			if !inWindow(a.At, in.From, in.To) {
@@ -263,8 +302,9 @@ func Build(in Input) Report {
 			}
 			total.add(a.Amount)
 			tally(by, tn.Provider).add(a.Amount)
-			// Money given back through a cash tender leaves the drawer.
-			if tn.Method == sale.MethodCash {
+			// Money given back through a cash tender, or in cash for a
+			// return, leaves the drawer.
+			if tn.Method == sale.MethodCash || a.Method == sale.MethodCash {
 				r.Cash.Out += a.Amount
 			}
 		}
@@ -287,6 +327,10 @@ func Build(in Input) Report {
 	r.Providers = byProvider(providers)
 	r.Voids.ByProvider = byProvider(voids)
 	r.Refunds.ByProvider = byProvider(refunds)
+	for _, c := range clerks {
+		r.Clerks = append(r.Clerks, *c)
+	}
+	slices.SortFunc(r.Clerks, func(a, b ClerkTally) int { return cmp.Compare(a.Clerk, b.Clerk) })
 	r.Net = r.TakingsTotal - r.Voids.Amount - r.Refunds.Amount
 	r.Cash.Expected = r.Cash.Float + r.Cash.Takings - r.Cash.Out
 	if r.Kind == KindZ {
@@ -315,8 +359,13 @@ func (r *Report) sale(s *sale.Sale, tax sale.TaxRules, taxes map[[2]string]*TaxC
 	r.Gross += s.Total
 	r.Tax += s.Tax
 	for _, l := range s.Lines {
-		if l.Voided && l.Coupon == nil {
+		switch {
+		case l.Voided && l.Coupon == nil:
 			r.VoidedLines.add(l.Amount())
+		case !l.Voided && l.Override != nil:
+			was := l
+			was.UnitPrice = l.Override.Was
+			r.Overrides.add(was.Amount() - l.Amount())
 		}
 	}
 	for _, tn := range s.Tenders {

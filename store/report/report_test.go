@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -180,6 +181,7 @@ func TestBuildZ(t *testing.T) {
 		Net:             38000 - 22500 - 6000,
 		Cash: Cash{Float: 200000, Takings: 8500, Out: 1000, Expected: 200000 + 8500 - 1000,
 			Counted: amt(205000), Difference: amt(205000 - 207500)},
+		Clerks:    []ClerkTally{},
 		Approvals: []ActionCount{{Action: "no-sale", Count: 2}, {Action: "refund", Count: 1}},
 		Waiting:   2,
 	}
@@ -258,12 +260,12 @@ func TestBuildEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Lists are empty, not null, for JSON readers.
-	for _, want := range []string{`"taxes":[]`, `"takings":[]`, `"providers":[]`, `"by_provider":[]`, `"approvals":[]`, `"kind":"x"`, `"sales":0`} {
+	for _, want := range []string{`"taxes":[]`, `"takings":[]`, `"providers":[]`, `"by_provider":[]`, `"approvals":[]`, `"clerks":[]`, `"returns":{"count":0,"amount":0}`, `"overrides":{"count":0,"amount":0}`, `"kind":"x"`, `"sales":0`} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("JSON lacks %s: %s", want, b)
 		}
 	}
-	for _, l := range r.Lines(twd, 0) {
+	for _, l := range r.Lines(twd, 0, Words{}) {
 		if w := ansi.StringWidth(l); w > Width {
 			t.Errorf("line %q is %d wide", l, w)
 		}
@@ -287,7 +289,7 @@ func TestBuildUnknownTaxClass(t *testing.T) {
 	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0], `receipt 000009: tax class "gone" is not configured`) {
 		t.Errorf("warnings %q", r.Warnings)
 	}
-	text := strings.Join(r.Lines(twd, Width), "\n")
+	text := strings.Join(r.Lines(twd, Width, English), "\n")
 	if !strings.Contains(text, "! receipt 000009") {
 		t.Errorf("the warning is not printed:\n%s", text)
 	}
@@ -298,7 +300,7 @@ func TestLines(t *testing.T) {
 	from, to := Window(&sh, at(20, 0))
 	r := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Approvals: approvals(), Waiting: 2, Tax: tax,
 		Currency: "TWD", Store: "Shop", Till: "T1", At: at(18, 30), Reprint: true})
-	got := strings.Join(r.Lines(twd, Width), "\n")
+	got := strings.Join(r.Lines(twd, Width, English), "\n")
 	want := strings.Join([]string{
 		"             Z REPORT 000007",
 		"                 REPRINT",
@@ -319,6 +321,7 @@ func TestLines(t *testing.T) {
 		"Discounts (2)                        25.00",
 		"  of which coupons (1)               10.00",
 		"Voided lines (1)                     30.00",
+		"Price overrides (0)                   0.00",
 		"------------------------------------------",
 		"TAKINGS",
 		"Cash (2)                             85.00",
@@ -332,6 +335,7 @@ func TestLines(t *testing.T) {
 		"VOIDS AND REFUNDS",
 		"Payment voids (1)                   225.00",
 		"  swip (1)                          225.00",
+		"Returns (0)                           0.00",
 		"Refunds (3)                          60.00",
 		"  cash (1)                           10.00",
 		"  cancan (2)                         50.00",
@@ -354,9 +358,224 @@ func TestLines(t *testing.T) {
 	if got != want {
 		t.Errorf("lines:\n%s\nwant:\n%s", got, want)
 	}
-	for _, l := range r.Lines(twd, 32) {
+	for _, l := range r.Lines(twd, 32, English) {
 		if w := ansi.StringWidth(l); w > 32 {
 			t.Errorf("at width 32, line %q is %d wide", l, w)
+		}
+	}
+}
+
+// returnsFixture is an open shift from 10:00 (float 1,000.00) read at
+// 18:00, with returns, price overrides and clerks:
+//
+//	#1 09:00  ann, before the shift: 2 × 50.00 std by LINE Pay 100.00
+//	          (cancan, k1). Return 1 at 11:00 by bob of one: 50.00, back
+//	          30.00 on k1 (approved) and 20.00 in cash. Return 2 at 19:00,
+//	          after the report: 50.00 in cash.
+//	#2 12:00  bob: 80.00 overridden from 100.00, 30.00 overridden from
+//	          25.00, a voided 10.00 overridden from 50.00; cash 200.00
+//	          handed over, 110.00 applied. Return at 13:00 by ann of the
+//	          30.00, all in cash.
+//	#3 14:00  ann: 45.00 in cash.
+//	#4 15:00  no clerk (a till without users): 20.00 in cash, returned
+//	          whole at 16:00 in cash, by no clerk.
+func returnsFixture(t *testing.T) ([]*sale.Sale, Shift) {
+	t.Helper()
+	n := 0
+	key := func() string { n++; return fmt.Sprintf("r%d", n) }
+	cash := func(a money.Amount) []sale.RefundPart {
+		return []sale.RefundPart{{Method: sale.MethodCash, Amount: a}}
+	}
+	ret := func(s *sale.Sale, lineID int, qty int64, parts []sale.RefundPart, clerk string, when time.Time) {
+		t.Helper()
+		if _, _, err := s.AddReturn([]sale.ReturnLine{{LineID: lineID, Qty: qty}}, parts, key, clerk, when); err != nil {
+			t.Fatalf("return on %s: %v", s.ID, err)
+		}
+	}
+
+	s1 := sale.New("s1", "TWD", at(8, 55))
+	s1.Clerk = "ann"
+	s1.Lines = []sale.Line{line(1, "std", 5000, 2)}
+	s1.Tenders = []sale.Tender{{Method: "LINE Pay", Provider: "cancan", Wallet: "linepay", Key: "k1", Amount: 10000, Status: sale.TenderApproved}}
+	settled(t, s1, 1, at(9, 0))
+	ret(s1, 1, 1, []sale.RefundPart{{TenderKey: "k1", Method: "LINE Pay", Provider: "cancan", Amount: 3000}, cash(2000)[0]}, "bob", at(11, 0))
+	if err := s1.SettleAdjustment("r1", sale.TenderApproved, "ref", ""); err != nil {
+		t.Fatal(err)
+	}
+	ret(s1, 1, 1, cash(5000), "bob", at(19, 0))
+
+	s2 := sale.New("s2", "TWD", at(11, 50))
+	s2.Clerk = "bob"
+	over := func(l sale.Line, was money.Amount) sale.Line {
+		l.Override = &sale.Override{Was: was, By: "boss", At: at(11, 55)}
+		return l
+	}
+	voided := over(line(3, "std", 1000, 1), 5000)
+	voided.Voided = true
+	s2.Lines = []sale.Line{over(line(1, "std", 8000, 1), 10000), over(line(2, "std", 3000, 1), 2500), voided}
+	s2.Tenders = []sale.Tender{{Method: sale.MethodCash, Amount: 11000, Tendered: 20000, Change: 9000, Status: sale.TenderApproved}}
+	settled(t, s2, 2, at(12, 0))
+	ret(s2, 2, 1, cash(3000), "ann", at(13, 0))
+
+	s3 := sale.New("s3", "TWD", at(13, 55))
+	s3.Clerk = "ann"
+	s3.Lines = []sale.Line{line(1, "std", 4500, 1)}
+	s3.Tenders = []sale.Tender{{Method: sale.MethodCash, Amount: 4500, Tendered: 4500, Status: sale.TenderApproved}}
+	settled(t, s3, 3, at(14, 0))
+
+	s4 := sale.New("s4", "TWD", at(14, 55))
+	s4.Lines = []sale.Line{line(1, "std", 2000, 1)}
+	s4.Tenders = []sale.Tender{{Method: sale.MethodCash, Amount: 2000, Tendered: 2000, Status: sale.TenderApproved}}
+	settled(t, s4, 4, at(15, 0))
+	ret(s4, 1, 1, cash(2000), "", at(16, 0))
+
+	sh := Shift{ID: "shift-8", OpenedBy: "ann", Opened: at(10, 0), Since: at(10, 0), Float: 100000}
+	return []*sale.Sale{s1, s2, s3, s4}, sh
+}
+
+func TestBuildReturnsOverridesClerks(t *testing.T) {
+	sales, sh := returnsFixture(t)
+	from, to := Window(&sh, at(18, 0))
+	r := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Tax: tax, Currency: "TWD"})
+
+	// #2-#4: 110.00 + 45.00 + 20.00, all in cash.
+	if r.Sales != 3 || r.Gross != 17500 || r.TakingsTotal != 17500 || r.Cash.Takings != 17500 {
+		t.Errorf("sales %d gross %d takings %d cash takings %d", r.Sales, r.Gross, r.TakingsTotal, r.Cash.Takings)
+	}
+	// #1's first return (its sale before the shift), #2's and #4's; not
+	// #1's second, after the report.
+	if want := (Tally{Count: 3, Amount: 5000 + 3000 + 2000}); r.Returns != want {
+		t.Errorf("returns %+v, want %+v", r.Returns, want)
+	}
+	// They are paid back by 30.00 on LINE Pay and 20.00 + 30.00 + 20.00
+	// in cash, which leaves the drawer.
+	wantRefunds := Adjustments{Tally: Tally{Count: 4, Amount: 10000}, ByProvider: []ProviderTally{
+		{Provider: "", Tally: Tally{Count: 3, Amount: 7000}},
+		{Provider: "cancan", Tally: Tally{Count: 1, Amount: 3000}},
+	}}
+	if !reflect.DeepEqual(r.Refunds, wantRefunds) {
+		t.Errorf("refunds %+v, want %+v", r.Refunds, wantRefunds)
+	}
+	if r.Voids.Count != 0 || r.AdjustmentsOpen != 0 {
+		t.Errorf("voids %+v, open %d", r.Voids, r.AdjustmentsOpen)
+	}
+	if r.Net != 17500-10000 {
+		t.Errorf("net %d, want %d", r.Net, 17500-10000)
+	}
+	if want := (Cash{Float: 100000, Takings: 17500, Out: 7000, Expected: 100000 + 17500 - 7000}); r.Cash != want {
+		t.Errorf("cash %+v, want %+v", r.Cash, want)
+	}
+	// 20.00 off the first line, 5.00 on the second; the voided line was
+	// not sold.
+	if want := (Tally{Count: 2, Amount: 2000 - 500}); r.Overrides != want {
+		t.Errorf("overrides %+v, want %+v", r.Overrides, want)
+	}
+	if want := (Tally{Count: 1, Amount: 1000}); r.VoidedLines != want {
+		t.Errorf("voided lines %+v, want %+v", r.VoidedLines, want)
+	}
+	// #4 and its return have no clerk.
+	wantClerks := []ClerkTally{
+		{Clerk: "ann", Sales: Tally{Count: 1, Amount: 4500}, Returns: Tally{Count: 1, Amount: 3000}},
+		{Clerk: "bob", Sales: Tally{Count: 1, Amount: 11000}, Returns: Tally{Count: 1, Amount: 5000}},
+	}
+	if !reflect.DeepEqual(r.Clerks, wantClerks) {
+		t.Errorf("clerks %+v, want %+v", r.Clerks, wantClerks)
+	}
+
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"returns":{"count":3,"amount":10000}`,
+		`"overrides":{"count":2,"amount":1500}`,
+		`"clerks":[{"clerk":"ann","sales":{"count":1,"amount":4500},"returns":{"count":1,"amount":3000}},`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s: %s", want, b)
+		}
+	}
+}
+
+// A refund in cash, with no tender behind it, comes out of the drawer
+// and off the net takings.
+func TestCashRefundsLowerExpectedCash(t *testing.T) {
+	sales, sh := returnsFixture(t)
+	from, to := Window(&sh, at(18, 0))
+	before := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Tax: tax, Currency: "TWD"})
+	s3 := sales[2]
+	s3.Adjustments = append(s3.Adjustments, sale.Adjustment{Kind: sale.AdjustRefund, Method: sale.MethodCash, Key: "x",
+		Amount: 500, Status: sale.TenderApproved, At: at(17, 0)})
+	after := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Tax: tax, Currency: "TWD"})
+	if after.Cash.Expected != before.Cash.Expected-500 || after.Cash.Out != before.Cash.Out+500 || after.Net != before.Net-500 {
+		t.Errorf("a cash refund of 5.00: expected %d → %d, out %d → %d, net %d → %d",
+			before.Cash.Expected, after.Cash.Expected, before.Cash.Out, after.Cash.Out, before.Net, after.Net)
+	}
+}
+
+func TestLinesReturnsOverridesClerks(t *testing.T) {
+	sales, sh := returnsFixture(t)
+	from, to := Window(&sh, at(18, 0))
+	r := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Tax: tax, Currency: "TWD"})
+	got := strings.Join(r.Lines(twd, Width, English), "\n")
+	for _, want := range []string{
+		"Voided lines (1)                     10.00\nPrice overrides (2)                  15.00\n",
+		"Payment voids (0)                     0.00\nReturns (3)                         100.00\nRefunds (4)                         100.00\n" +
+			"  cash (3)                           70.00\n  cancan (1)                         30.00\n",
+		"Cash paid out                        70.00\nExpected in drawer                1,105.00\n",
+		"CLERKS\nann\n  Sales (1)                          45.00\n  Returns (1)                        30.00\n" +
+			"bob\n  Sales (1)                         110.00\n  Returns (1)                        50.00\n" +
+			"------------------------------------------\nOperations waiting                       0",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lines lack\n%s\nin:\n%s", want, got)
+		}
+	}
+}
+
+// Words replace the English ones, wide characters counted two columns
+// wide; those left empty stay English.
+func TestLinesWords(t *testing.T) {
+	sales, sh := returnsFixture(t)
+	from, to := Window(&sh, at(18, 0))
+	r := Build(Input{Sales: sales, From: from, To: to, Shift: &sh, Tax: tax, Currency: "TWD", Till: "T1"})
+	w := Words{XReport: "X 報表", Till: "收銀機", OpenedBy: "開班 %s", Returns: "退貨", Clerks: "收銀員",
+		Overrides: "改價", Expected: "應有現金"}
+	lines := r.Lines(twd, Width, w)
+	got := strings.Join(lines, "\n")
+	for _, want := range []string{
+		"                  X 報表\n",
+		"               收銀機 T1\n",
+		"開班 ann                  2025-03-14 10:00\n",
+		"改價 (2)                             15.00\n",
+		"退貨 (3)                            100.00\n",
+		"應有現金                          1,105.00\n",
+		"收銀員\n",
+		"  退貨 (1)                           30.00\n",
+		"Net takings                          75.00\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lines lack %q in:\n%s", want, got)
+		}
+	}
+	for _, width := range []int{Width, 32} {
+		for _, l := range r.Lines(twd, width, w) {
+			if lw := ansi.StringWidth(l); lw > width {
+				t.Errorf("at width %d, line %q is %d wide", width, l, lw)
+			}
+		}
+	}
+}
+
+// Every word has an English default, so an empty Words is English.
+func TestWordsOrEnglish(t *testing.T) {
+	if got := (Words{}).orEnglish(); got != English {
+		t.Errorf("empty words = %+v, want English", got)
+	}
+	v := reflect.ValueOf(English)
+	for i := range v.NumField() {
+		if v.Field(i).String() == "" {
+			t.Errorf("English.%s is empty", v.Type().Field(i).Name)
 		}
 	}
 }

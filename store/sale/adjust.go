@@ -16,11 +16,15 @@ const (
 )
 
 // Adjustment is a void or refund of one tender of a completed sale. It is
-// recorded as pending before the provider is asked, like a tender.
+// recorded as pending before the provider is asked, like a tender. A
+// return's refund in cash has no tender: its Method is cash and it is
+// approved as the money is handed over.
 type Adjustment struct {
 	Kind      string       `json:"kind"`
-	TenderKey string       `json:"tender_key"`
-	Key       string       `json:"key"` // idempotency key of the provider operation
+	TenderKey string       `json:"tender_key,omitempty"`
+	Method    string       `json:"method,omitempty"`
+	Return    int          `json:"return,omitempty"` // the return it pays back
+	Key       string       `json:"key"`              // idempotency key of the provider operation
 	Amount    money.Amount `json:"amount"`
 	Status    string       `json:"status"` // as a tender's
 	Reference string       `json:"reference,omitempty"`
@@ -63,10 +67,8 @@ func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time
 	if err != nil {
 		return Adjustment{}, err
 	}
-	for _, a := range s.Adjustments {
-		if a.Status == TenderPending || a.Status == TenderUnknown {
-			return Adjustment{}, errors.New("an earlier void or refund of this sale is still open")
-		}
+	if s.adjustmentOpen(tenderKey) {
+		return Adjustment{}, errors.New("an earlier void or refund of this payment is still open")
 	}
 	switch kind {
 	case AdjustVoid:
@@ -81,6 +83,8 @@ func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time
 		}
 		amount = left
 	case AdjustRefund:
+		// A return may have given part of it back in cash already.
+		left = min(left, s.givenBackLeft())
 		if amount <= 0 || amount > left {
 			return Adjustment{}, fmt.Errorf("a refund must be more than zero and at most what is left (%d)", left)
 		}

@@ -26,8 +26,10 @@ type Line struct {
 	Qty             int64        `json:"qty"`        // units, or grams when Weighed
 	Weighed         bool         `json:"weighed,omitempty"`
 	NonDiscountable bool         `json:"non_discountable,omitempty"`
-	TicketSaleID    string       `json:"ticket_sale_id,omitempty"`
-	Voided          bool         `json:"voided,omitempty"`
+	// Override is set when a manager changed the unit price.
+	Override     *Override `json:"override,omitempty"`
+	TicketSaleID string    `json:"ticket_sale_id,omitempty"`
+	Voided       bool      `json:"voided,omitempty"`
 	// Coupon is set on a line that is a customer's redeemed pass: a free
 	// item (priced 0) or money off the sale, which Totals works out.
 	Coupon *Coupon `json:"coupon,omitempty"`
@@ -108,6 +110,10 @@ type Sale struct {
 	// TicketEmail where the customer wants them sent.
 	Tickets     *Tickets `json:"tickets,omitempty"`
 	TicketEmail string   `json:"ticket_email,omitempty"`
+	// Returns are goods brought back after completion.
+	Returns []Return `json:"returns,omitempty"`
+	// Clerk is who rang the sale up, when the till has users.
+	Clerk string `json:"clerk,omitempty"`
 }
 
 // New starts an empty sale.
@@ -123,6 +129,7 @@ func (s *Sale) Clone() *Sale {
 	c.Tenders = append([]Tender(nil), s.Tenders...)
 	c.Discounts = append([]Discount(nil), s.Discounts...)
 	c.Adjustments = append([]Adjustment(nil), s.Adjustments...)
+	c.Returns = append([]Return(nil), s.Returns...)
 	return &c
 }
 
@@ -325,6 +332,16 @@ func (s *Sale) PayCash(r TaxRules, tendered money.Amount, now time.Time) (Tender
 	s.Tenders = append(s.Tenders, tn)
 	s.Rev++
 	return tn, nil
+}
+
+// Tender is the payment with key, or a zero Tender.
+func (s *Sale) Tender(key string) Tender {
+	for _, t := range s.Tenders {
+		if t.Key == key && key != "" {
+			return t
+		}
+	}
+	return Tender{}
 }
 
 // Paid reports whether the sale is fully settled and can be completed.

@@ -1,0 +1,426 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"till/providers"
+	"till/store"
+	"till/store/money"
+	"till/store/receipt"
+	"till/store/sale"
+	"till/store/sanitize"
+)
+
+// returnMode is where a return is: the receipt asked for, its lines
+// picked, being written, done.
+type returnMode int
+
+const (
+	returnAsk returnMode = iota
+	returnPick
+	returnSaving
+	returnDone
+)
+
+// returnState is the return screen: goods of a completed sale brought
+// back, refunded to the payments they were paid with or in cash.
+type returnState struct {
+	mode   returnMode
+	sale   *sale.Sale
+	picks  map[int]int64 // line id → quantity coming back
+	cursor int           // index into returnLines
+	toCash bool
+	// done is the return written; the sale is read again as its refunds
+	// settle, so the slip shows where each stands.
+	done *sale.Return
+	top  int // first slip line shown
+}
+
+type returnSaleMsg struct {
+	sale *sale.Sale
+	err  error
+}
+
+type returnedMsg struct {
+	sale *sale.Sale
+	ret  sale.Return
+	err  error
+}
+
+// openReturn asks for the receipt of the goods brought back. A return
+// is a transaction of its own: its key works with an empty cart only.
+func (m *Model) openReturn() tea.Cmd {
+	m.screen = screenReturn
+	m.ret = returnState{}
+	m.input.Blur()
+	m.payment.input.Prompt, m.payment.input.Placeholder = m.t("Receipt number: "), m.t("scan or type it")
+	m.payment.input.Reset()
+	return m.payment.input.Focus()
+}
+
+// loadReturn reads the sale of the receipt number typed or scanned.
+func (m *Model) loadReturn(entry string) tea.Cmd {
+	n, err := strconv.ParseUint(strings.TrimSpace(entry), 10, 64)
+	if err != nil || n == 0 {
+		m.setError(m.t("Type the receipt number as printed, e.g. 000123"))
+		return nil
+	}
+	return m.readReturnSale(n)
+}
+
+func (m *Model) readReturnSale(n uint64) tea.Cmd {
+	st := m.opt.Store
+	return func() tea.Msg {
+		s, err := st.SaleByNumber(n)
+		return returnSaleMsg{sale: s, err: err}
+	}
+}
+
+func (m *Model) onReturnSale(msg returnSaleMsg) tea.Cmd {
+	if m.screen != screenReturn {
+		return nil
+	}
+	switch {
+	case errors.Is(msg.err, store.ErrNotFound):
+		m.setError(m.t("No sale has that receipt number"))
+		return nil
+	case msg.err != nil:
+		m.setError(m.t("The sale could not be read: ") + sanitize.Text(msg.err.Error()))
+		return nil
+	}
+	if m.ret.mode == returnDone {
+		m.ret.sale = msg.sale // a refund settled: the slip follows
+		return nil
+	}
+	m.ret = returnState{mode: returnPick, sale: msg.sale, picks: map[int]int64{}}
+	m.payment.input.Blur()
+	if len(m.returnLines()) == 0 {
+		m.setError(m.t("Nothing on this receipt can be returned"))
+	} else {
+		m.setInfo(m.t("Pick what comes back: space takes a whole line, +/- one at a time"))
+	}
+	return nil
+}
+
+// returnLines are the lines goods can come back from, in sale order.
+func (m *Model) returnLines() []sale.Line {
+	var out []sale.Line
+	for _, l := range m.ret.sale.Lines {
+		if !l.Voided && l.Coupon == nil {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// returnPicks are the quantities picked, in sale order.
+func (m *Model) returnPicks() []sale.ReturnLine {
+	var out []sale.ReturnLine
+	for _, l := range m.returnLines() {
+		if q := m.ret.picks[l.ID]; q > 0 {
+			out = append(out, sale.ReturnLine{LineID: l.ID, Qty: q})
+		}
+	}
+	return out
+}
+
+// canRefund reports a configured provider that gives money back.
+func (m *Model) canRefund(provider string) bool {
+	p, ok := m.opt.Payments[provider]
+	return ok && providers.CanRefund(p)
+}
+
+func (m *Model) updateReturn(msg tea.Msg) tea.Cmd {
+	press, ok := msg.(tea.KeyPressMsg)
+	switch m.ret.mode {
+	case returnAsk:
+		switch {
+		case ok && key.Matches(press, m.keys.Back):
+			return m.leaveReturn()
+		case ok && key.Matches(press, m.keys.Apply):
+			return m.loadReturn(m.payment.input.Value())
+		}
+		var cmd tea.Cmd
+		m.payment.input, cmd = m.payment.input.Update(msg)
+		return cmd
+	case returnSaving:
+		return nil
+	case returnDone:
+		switch {
+		case !ok:
+		case key.Matches(press, m.keys.NextSale), key.Matches(press, m.keys.Back):
+			return m.leaveReturn()
+		case key.Matches(press, m.keys.ListUp):
+			m.ret.top = max(m.ret.top-1, 0)
+		case key.Matches(press, m.keys.ListDown):
+			m.ret.top = min(m.ret.top+1, max(len(m.returnSlip())-m.receiptRoom(), 0))
+		case m.opt.Printer != nil && key.Matches(press, m.keys.Print):
+			return m.printLines(m.returnSlip())
+		}
+		return nil
+	}
+	if ok {
+		return m.pickReturn(press)
+	}
+	return nil
+}
+
+// pickReturn changes what comes back of the selected line, or confirms.
+func (m *Model) pickReturn(press tea.KeyPressMsg) tea.Cmd {
+	lines := m.returnLines()
+	if len(lines) == 0 {
+		if key.Matches(press, m.keys.Back) {
+			return m.leaveReturn()
+		}
+		return nil
+	}
+	m.ret.cursor = min(m.ret.cursor, len(lines)-1)
+	l := lines[m.ret.cursor]
+	left := l.Qty - m.ret.sale.ReturnedQty(l.ID)
+	picked := m.ret.picks[l.ID]
+	switch {
+	case key.Matches(press, m.keys.Back):
+		return m.leaveReturn()
+	case key.Matches(press, m.keys.ListUp):
+		m.ret.cursor = max(m.ret.cursor-1, 0)
+	case key.Matches(press, m.keys.ListDown):
+		m.ret.cursor = min(m.ret.cursor+1, len(lines)-1)
+	case key.Matches(press, m.keys.ReturnLine):
+		picked = left - picked // all of it, or none again
+	case key.Matches(press, m.keys.ReturnMore):
+		picked = min(picked+1, left)
+		if l.Weighed {
+			picked = left // weighed goods come back whole
+		}
+	case key.Matches(press, m.keys.ReturnLess):
+		picked = max(picked-1, 0)
+		if l.Weighed {
+			picked = 0
+		}
+	case key.Matches(press, m.keys.RefundCash):
+		m.ret.toCash = !m.ret.toCash
+	case key.Matches(press, m.keys.Apply):
+		return m.confirmReturn()
+	}
+	if picked > 0 {
+		m.ret.picks[l.ID] = picked
+	} else {
+		delete(m.ret.picks, l.ID)
+	}
+	return nil
+}
+
+func (m *Model) leaveReturn() tea.Cmd {
+	m.ret = returnState{}
+	m.payment.input.Blur()
+	m.screen = screenSale
+	return m.input.Focus()
+}
+
+// returnPlan is what the picks refund, and where the money goes.
+func (m *Model) returnPlan() ([]sale.RefundPart, money.Amount, error) {
+	value, err := m.ret.sale.ReturnValue(m.returnPicks())
+	if err != nil {
+		return nil, 0, err
+	}
+	return m.ret.sale.PlanRefund(value, m.ret.toCash, m.canRefund), value, nil
+}
+
+// confirmReturn asks a manager's approval, then writes the return.
+func (m *Model) confirmReturn() tea.Cmd {
+	_, value, err := m.returnPlan()
+	if err != nil {
+		m.setError(m.errText(err))
+		return nil
+	}
+	detail := fmt.Sprintf("return of %s on receipt %06d", m.opt.Currency.Format(value), m.ret.sale.Number)
+	number, picks, toCash := m.ret.sale.Number, m.returnPicks(), m.ret.toCash
+	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
+		m.screen = screenReturn
+		m.ret.mode = returnSaving
+		clerk := ""
+		if c := m.staff.clerk; c != nil {
+			clerk = c.ID
+		}
+		return returnCmd(m.opt.Store, number, picks, toCash, m.canRefund, m.opt.NewID, clerk, m.opt.Now())
+	})
+}
+
+// returnCmd records the return on the stored sale with its provider
+// refunds and the passes it gives back journaled in the same
+// transaction: the replay worker sends them, so a return taken during an
+// outage waits in the journal instead of being lost.
+func returnCmd(st Store, number uint64, picks []sale.ReturnLine, toCash bool, canRefund func(string) bool,
+	newID func() string, clerk string, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		var ret sale.Return
+		s, err := st.UpdateSaleJournal(number, func(s *sale.Sale) ([]store.JournalChange, error) {
+			value, err := s.ReturnValue(picks)
+			if err != nil {
+				return nil, err
+			}
+			r, adjs, err := s.AddReturn(picks, s.PlanRefund(value, toCash, canRefund), newID, clerk, now)
+			if err != nil {
+				return nil, err
+			}
+			ret = r
+			var changes []store.JournalChange
+			for _, a := range adjs {
+				if a.TenderKey == "" {
+					continue // cash, handed over now
+				}
+				tn := s.Tender(a.TenderKey)
+				left, _ := s.Refundable(a.TenderKey)
+				// What was given back before, by which SWiP tells a
+				// refund sent again after a crash.
+				op := providers.Op{Provider: tn.Provider, Kind: providers.KindRefund, Key: a.Key, SaleID: s.ID, Wallet: tn.Wallet,
+					Currency: s.Currency, Target: tn.Key, Amount: a.Amount, Returned: tn.Amount - left - a.Amount, Created: now}
+				changes = append(changes, journalEntry(op, true, store.OpQueued))
+			}
+			for _, l := range s.Lines {
+				if l.Coupon == nil || !slices.Contains(r.Passes, l.ID) {
+					continue
+				}
+				op := unredeemOp(l.Coupon, s.ID, newID(), now)
+				if err := s.SetUnredeemKey(l.ID, op.Key); err != nil {
+					return nil, err
+				}
+				changes = append(changes, journalEntry(op, true, store.OpQueued))
+			}
+			return changes, nil
+		})
+		return returnedMsg{sale: s, ret: ret, err: err}
+	}
+}
+
+func (m *Model) onReturned(msg returnedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.ret.mode = returnPick
+		m.setError(m.t("The return was not recorded: ") + m.errText(msg.err))
+		return nil
+	}
+	m.ret.mode, m.ret.sale, m.ret.done, m.ret.top = returnDone, msg.sale, &msg.ret, 0
+	if m.opt.JournalChanged != nil {
+		m.opt.JournalChanged()
+	}
+	var cash money.Amount
+	for _, a := range msg.sale.Adjustments {
+		if a.Return == msg.ret.Number && a.Method == sale.MethodCash {
+			cash += a.Amount
+		}
+	}
+	cmds := []tea.Cmd{m.printLines(m.returnSlip())}
+	if cash > 0 {
+		m.setSuccess(fmt.Sprintf(m.t("Return recorded: give the customer %s in cash"), m.opt.Currency.Format(cash)))
+		cmds = append(cmds, m.openDrawer())
+	} else {
+		m.setSuccess(m.t("Return recorded: the refund goes back to the customer's payment"))
+	}
+	return tea.Batch(cmds...)
+}
+
+// returnSettled reads the sale of the return on show again when one of
+// its operations settles, so the slip shows the refund's outcome.
+func (m *Model) returnSettled(msg OperationMsg) tea.Cmd {
+	if m.screen != screenReturn || m.ret.mode != returnDone || m.ret.sale == nil || m.ret.sale.ID != msg.SaleID {
+		return nil
+	}
+	return m.readReturnSale(m.ret.sale.Number)
+}
+
+// returnSlip is the return as printed for the customer to sign.
+func (m *Model) returnSlip() []string {
+	if m.ret.done == nil {
+		return nil
+	}
+	return receipt.ReturnLines(m.ret.sale, *m.ret.done, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID, Words: m.receiptWords()},
+		m.opt.Currency, receiptWidth)
+}
+
+func (m *Model) viewReturn() string {
+	s := m.styles
+	var b strings.Builder
+	b.WriteString(m.header(m.t("Return")) + "\n\n")
+	switch m.ret.mode {
+	case returnAsk:
+		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
+		b.WriteString(s.Dim.Render("  "+m.t("Scan the receipt's number or type it, then enter.")) + "\n")
+		return m.frame(b.String(), []key.Binding{m.keys.Apply, m.keys.Back})
+	case returnDone:
+		lines := m.returnSlip()
+		room := m.receiptRoom() - 1
+		top := min(m.ret.top, max(len(lines)-room, 0))
+		b.WriteString(s.Receipt.Render(strings.Join(lines[top:min(top+room, len(lines))], "\n")) + "\n")
+		keys := []key.Binding{m.keys.NextSale}
+		if len(lines) > room {
+			keys = append(keys, m.keys.ListUp)
+		}
+		if m.opt.Printer != nil {
+			keys = append(keys, m.keys.Print)
+		}
+		return m.frame(b.String(), keys)
+	}
+	return m.frame(b.String()+m.viewReturnPick(), []key.Binding{m.keys.ListUp, m.keys.ReturnLine, m.keys.ReturnMore,
+		m.keys.RefundCash, m.keys.Apply, m.keys.Back})
+}
+
+// viewReturnPick is the receipt's lines with what comes back of each,
+// and where the refund goes.
+func (m *Model) viewReturnPick() string {
+	st, sl, cur := m.styles, m.ret.sale, m.opt.Currency
+	var b strings.Builder
+	when := sl.Completed.Local().Format("2006-01-02 15:04")
+	b.WriteString("  " + st.Title.Render(fmt.Sprintf(m.t("Receipt %06d · %s · %s"), sl.Number, when, cur.Format(sl.Total))) + "\n\n")
+	b.WriteString(st.Dim.Render("  "+receipt.Spread(receipt.Fit(m.t("Item"), 34)+m.t("Sold")+"  "+m.t("Back"), m.t("Returning"), 56)) + "\n")
+	for i, l := range m.returnLines() {
+		back := m.ret.sale.ReturnedQty(l.ID)
+		picked := m.ret.picks[l.ID]
+		qty := func(q int64) string {
+			if l.Weighed {
+				return receipt.Grams(q)
+			}
+			return strconv.FormatInt(q, 10)
+		}
+		left := receipt.Fit(sanitize.Text(l.Name), 32) + "  " + fmt.Sprintf("%4s  %4s", qty(l.Qty), qty(back))
+		right := ""
+		if picked > 0 {
+			right = qty(picked)
+		}
+		row := receipt.Spread(left, right, 56)
+		switch {
+		case i == m.ret.cursor:
+			row = st.Selected.Render("› " + row)
+		case back >= l.Qty:
+			row = st.Dim.Render("  " + row)
+		default:
+			row = "  " + row
+		}
+		b.WriteString("  " + row + "\n")
+	}
+	b.WriteString("\n")
+	parts, value, err := m.returnPlan()
+	switch {
+	case errors.Is(err, sale.ErrNothingPicked):
+		b.WriteString(st.Dim.Render("  "+m.t("Nothing picked yet.")) + "\n")
+	case err != nil:
+		b.WriteString("  " + st.Error.Render(m.errText(err)) + "\n")
+	default:
+		b.WriteString("  " + st.Total.Render(receipt.Spread(m.t("Refund"), cur.Code+" "+cur.Format(value), 40)) + "\n")
+		for _, p := range parts {
+			method := m.t("Cash")
+			if p.TenderKey != "" {
+				method = receipt.Method(p.Method)
+			}
+			b.WriteString("    " + receipt.Spread(method, cur.Format(p.Amount), 38) + "\n")
+		}
+	}
+	return b.String()
+}
