@@ -127,9 +127,15 @@ type saleJSON struct {
 	Adjustments []sale.Adjustment `json:"adjustments,omitempty"`
 	// Tickets are the e-tickets the sale bought.
 	Tickets *sale.Tickets `json:"tickets,omitempty"`
+	// Returns are goods brought back, by line id, and the adjustments
+	// (refunds) that paid them back.
+	Returns []sale.Return `json:"returns,omitempty"`
+	// Clerk is who rang the sale up, when the till has users.
+	Clerk string `json:"clerk,omitempty"`
 }
 
 type lineJSON struct {
+	ID     int          `json:"id"`
 	SKU    string       `json:"sku"`
 	Name   string       `json:"name"`
 	Qty    int64        `json:"qty"`
@@ -137,6 +143,8 @@ type lineJSON struct {
 	Amount money.Amount `json:"amount"`
 	// Coupon is set on a redeemed pass's line.
 	Coupon *couponJSON `json:"coupon,omitempty"`
+	// Override is set when a manager changed the unit price.
+	Override *sale.Override `json:"override,omitempty"`
 }
 
 // couponJSON is a redeemed pass: its campaign, its barcode, whether the
@@ -186,7 +194,7 @@ func toJSON(s *sale.Sale) saleJSON {
 		if l.Weighed {
 			unit = "g"
 		}
-		lj := lineJSON{SKU: l.SKU, Name: l.Name, Qty: l.Qty, Unit: unit, Amount: l.Amount()}
+		lj := lineJSON{ID: l.ID, SKU: l.SKU, Name: l.Name, Qty: l.Qty, Unit: unit, Amount: l.Amount(), Override: l.Override}
 		if c := l.Coupon; c != nil {
 			lj.Coupon = &couponJSON{Provider: c.Provider, Model: c.Model, Campaign: c.Campaign, Barcode: c.Barcode,
 				Status: c.Status, Effect: c.Effect, Unredeem: c.UnredeemKey}
@@ -202,7 +210,7 @@ func toJSON(s *sale.Sale) saleJSON {
 	for _, d := range s.Discounts {
 		out.Discounts = append(out.Discounts, discountJSON{Provider: d.Provider, Label: d.Label, Amount: d.Amount, Order: d.Key, AtTill: d.AtTill})
 	}
-	out.Adjustments, out.Tickets = s.Adjustments, s.Tickets
+	out.Adjustments, out.Tickets, out.Returns, out.Clerk = s.Adjustments, s.Tickets, s.Returns, s.Clerk
 	return out
 }
 
