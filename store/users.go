@@ -81,6 +81,8 @@ var (
 	ErrUserExists = errors.New("user ID is already taken")
 	// ErrLastManager refuses to disable the only active manager.
 	ErrLastManager = errors.New("the last active manager cannot be disabled: add another manager first")
+	// ErrNoUser is an action that names nobody to act.
+	ErrNoUser = errors.New("no user given")
 )
 
 // CheckUserID reports whether id is a valid user ID: 1 to 16 ASCII
@@ -240,7 +242,7 @@ func userIn(tx *bolt.Tx, id string) (User, error) {
 // and, when role is set, has it.
 func activeUser(tx *bolt.Tx, id string, role Role) (User, error) {
 	if id == "" {
-		return User{}, errors.New("no user given")
+		return User{}, ErrNoUser
 	}
 	u, err := userIn(tx, id)
 	if errors.Is(err, ErrNotFound) {

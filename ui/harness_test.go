@@ -113,7 +113,7 @@ func (h *harness) run(cmd tea.Cmd) {
 			queue = append(queue, next)
 		case savedMsg, completedMsg, lastSaleMsg, walletDoneMsg, walletVoidMsg, journalMsg, quoteMsg, NoticeMsg,
 			campaignsMsg, redeemDoneMsg, printedMsg, drawerMsg, staffInitMsg, pinCheckedMsg, shiftOpenedMsg, reportMsg,
-			returnSaleMsg, returnedMsg:
+			returnSaleMsg, returnedMsg, cashedMsg:
 			_, next := h.m.Update(msg)
 			queue = append(queue, next)
 		default:

@@ -90,7 +90,7 @@ func (m *Model) viewJournal() string {
 	j := m.journalView
 	switch {
 	case j.err != nil:
-		b.WriteString(s.Error.Render(" "+m.t("Cannot read the journal: ")+sanitize.Text(j.err.Error())+" ") + "\n")
+		b.WriteString(s.Error.Render(" "+m.t("Cannot read the journal: ")+m.errText(j.err)+" ") + "\n")
 	case len(j.entries) == 0:
 		b.WriteString(s.Dim.Render("  "+m.t("Nothing is waiting: every provider operation is settled.")) + "\n")
 	}

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
@@ -299,6 +302,54 @@ func TestNoDeadTranslations(t *testing.T) {
 		if !slices.Contains(states, k) {
 			t.Errorf("zhTWStates has %q, which is no state the screens show", k)
 		}
+	}
+}
+
+// Every string literal the UI's source hands m.t has a translation, so no
+// screen text is left in English by a missing entry.
+func TestEveryScreenStringTranslated(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset, n := token.NewFileSet(), 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(node ast.Node) bool {
+			call, ok := node.(*ast.CallExpr)
+			if !ok || len(call.Args) != 1 {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "t" {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); !ok || x.Name != "m" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatalf("%s: %v", fset.Position(lit.Pos()), err)
+			}
+			n++
+			if _, ok := zhTW[s]; !ok {
+				t.Errorf("%s: m.t(%s) has no zh-TW translation", fset.Position(lit.Pos()), lit.Value)
+			}
+			return true
+		})
+	}
+	if n < 100 {
+		t.Errorf("found only %d m.t string literals: is the parse looking in the right place?", n)
 	}
 }
 

@@ -58,7 +58,7 @@ func (m *Model) closeAtTill() (tea.Cmd, bool) {
 		op := providers.Op{Provider: d.Provider, Kind: providers.KindClose, Key: m.opt.NewID(), SaleID: m.sale.ID,
 			Amount: d.AtTill, Currency: m.sale.Currency, Target: d.Key, Created: m.opt.Now()}
 		if err := m.sale.SetCloseKey(d.Key, op.Key); err != nil {
-			m.setError(err.Error())
+			m.setError(m.errText(err))
 			return nil, true
 		}
 		m.journalAppend(op, true, store.OpQueued)

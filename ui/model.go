@@ -286,6 +286,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.onReturnSale(msg)
 	case returnedMsg:
 		return m, m.onReturned(msg)
+	case cashedMsg:
+		return m, m.onCashed(msg)
 	case staffInitMsg:
 		return m, m.onStaffInit(msg)
 	case pinCheckedMsg:

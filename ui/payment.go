@@ -154,7 +154,7 @@ func (m *Model) takeCash(typed string) tea.Cmd {
 	}
 	tn, err := m.sale.PayCash(m.opt.Tax, amount, m.opt.Now())
 	if err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.payment.input.Reset()
@@ -178,7 +178,7 @@ func (m *Model) viewPayment() string {
 	b.WriteString(m.header(m.t("Payment")) + "\n\n")
 	t, err := m.totals(m.shown)
 	if err != nil {
-		b.WriteString(s.Error.Render(sanitize.Text(err.Error())) + "\n")
+		b.WriteString(s.Error.Render(m.errText(err)) + "\n")
 	}
 	row := func(label, value string) {
 		b.WriteString("  " + s.Label.Render(cell(m.t(label), 16, false)) + cell(value, 18, true) + "\n")
@@ -286,7 +286,7 @@ func (m *Model) setAside() tea.Cmd {
 			continue
 		}
 		if err := m.sale.SetAside(t.Key); err != nil {
-			m.setError(err.Error())
+			m.setError(m.errText(err))
 			return nil
 		}
 		n++

@@ -6,7 +6,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"till/store/sale"
-	"till/store/sanitize"
 )
 
 // changed saves the working sale. One save runs at a time; when it lands
@@ -34,7 +33,7 @@ func (m *Model) onSaved(msg savedMsg) tea.Cmd {
 		} else {
 			m.sale = nil
 		}
-		m.setError(m.t("Not saved, last change undone: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Not saved, last change undone: ") + m.errText(msg.err))
 		if m.wallet.active() && !m.wallet.sent {
 			// The pending tender never reached the disk: nothing was sent.
 			m.wallet = walletState{}
@@ -85,12 +84,12 @@ func (m *Model) complete() tea.Cmd {
 		done.Clerk = c.ID
 	}
 	if err := done.Settle(m.opt.Tax); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	changes, err := m.issueTickets(done)
 	if err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.completing = true
@@ -100,7 +99,7 @@ func (m *Model) complete() tea.Cmd {
 func (m *Model) onCompleted(msg completedMsg) tea.Cmd {
 	m.completing = false
 	if msg.err != nil {
-		m.setError(fmt.Sprintf(m.t("Sale paid but not yet recorded: %s (enter retries)"), sanitize.Text(msg.err.Error())))
+		m.setError(fmt.Sprintf(m.t("Sale paid but not yet recorded: %s (enter retries)"), m.errText(msg.err)))
 		return nil
 	}
 	if msg.journal && m.opt.JournalChanged != nil {

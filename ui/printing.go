@@ -8,7 +8,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"till/store/sale"
-	"till/store/sanitize"
 )
 
 // Printer is the receipt printer and its cash drawer.
@@ -48,7 +47,7 @@ func (m *Model) printReceipt(s *sale.Sale) tea.Cmd {
 func (m *Model) onPrinted(msg printedMsg) tea.Cmd {
 	if msg.err != nil {
 		m.printing = "failed"
-		m.setError(fmt.Sprintf(m.t("Receipt not printed: %s. The sale is recorded: F8 on the receipt prints it again"), sanitize.Text(msg.err.Error())))
+		m.setError(fmt.Sprintf(m.t("Receipt not printed: %s. The sale is recorded: F8 on the receipt prints it again"), m.errText(msg.err)))
 		return nil
 	}
 	m.printing = "ok"
@@ -70,7 +69,7 @@ func (m *Model) openDrawer() tea.Cmd {
 
 func (m *Model) onDrawer(msg drawerMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError(fmt.Sprintf(m.t("Cash drawer did not open: %s. Use its key"), sanitize.Text(msg.err.Error())))
+		m.setError(fmt.Sprintf(m.t("Cash drawer did not open: %s. Use its key"), m.errText(msg.err)))
 	}
 	return nil
 }

@@ -11,7 +11,6 @@ import (
 
 	"till/store/receipt"
 	"till/store/sale"
-	"till/store/sanitize"
 )
 
 // receiptWidth is a printer's width, so the screen shows what prints.
@@ -26,7 +25,7 @@ type receiptState struct {
 func (m *Model) onLastSale(msg lastSaleMsg) tea.Cmd {
 	switch {
 	case msg.err != nil:
-		m.setError(m.t("Cannot read the last receipt: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Cannot read the last receipt: ") + m.errText(msg.err))
 	case msg.sale == nil:
 		m.setError(m.t("No sale has been completed yet"))
 	default:
@@ -71,7 +70,7 @@ func (m *Model) receiptLines() []string {
 	lines, err := receipt.Lines(m.receipt.sale, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID, Words: m.receiptWords()},
 		m.opt.Currency, m.opt.Tax, receiptWidth)
 	if err != nil {
-		lines = []string{sanitize.Text(err.Error())}
+		lines = []string{m.errText(err)}
 	}
 	if m.receipt.reprint {
 		lines = append([]string{receipt.Center(m.t("COPY"), receiptWidth)}, lines...)

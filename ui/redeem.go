@@ -90,7 +90,7 @@ func (m *Model) loadCampaigns() tea.Cmd {
 func (m *Model) onCampaigns(msg campaignsMsg) tea.Cmd {
 	m.redeem.loading = false
 	if msg.err != nil {
-		m.setError(fmt.Sprintf(m.t("%s: the campaigns could not be listed: %s (F6 tries again)"), m.opt.Redeemer.Name(), sanitize.Text(msg.err.Error())))
+		m.setError(fmt.Sprintf(m.t("%s: the campaigns could not be listed: %s (F6 tries again)"), m.opt.Redeemer.Name(), m.errText(msg.err)))
 		return nil
 	}
 	m.redeem.campaigns = msg.campaigns
@@ -190,7 +190,7 @@ func (m *Model) redeemPass(code string) tea.Cmd {
 		Pass: &providers.Pass{Model: c.Model, Campaign: c.ID, Barcode: code}, Created: now}
 	coupon := sale.Coupon{Provider: op.Provider, Key: op.Key, Model: c.Model, Campaign: c.ID, Barcode: code, Effect: effect, At: now}
 	if _, err := m.sale.AddCoupon(sanitize.Text(c.Name), coupon, item); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.journalAppend(op, false, store.OpSent)
@@ -251,7 +251,7 @@ func (m *Model) settleCoupon(key string, st providers.Status, reason string) tea
 	}
 	reason = sanitize.Text(reason)
 	if err := m.sale.SettleCoupon(key, status, reason); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	name := m.t("Pass")
@@ -280,7 +280,7 @@ func (m *Model) unredeem(l sale.Line) {
 	}
 	op := unredeemOp(c, m.sale.ID, m.opt.NewID(), m.opt.Now())
 	if err := m.sale.SetUnredeemKey(l.ID, op.Key); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return
 	}
 	m.journalAppend(op, true, store.OpQueued)

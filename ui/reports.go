@@ -12,7 +12,6 @@ import (
 	"till/store"
 	"till/store/money"
 	"till/store/report"
-	"till/store/sanitize"
 )
 
 // Reports builds the X report of the shift open now and closes it with a
@@ -51,7 +50,7 @@ func (m *Model) openReports() tea.Cmd {
 
 func (m *Model) onReport(msg reportMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError(m.t("The report could not be made: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The report could not be made: ") + m.errText(msg.err))
 		return nil
 	}
 	m.report.lines, m.report.z = msg.r.Lines(m.opt.Currency, report.Width, ReportWords(m.opt.Language)), msg.z

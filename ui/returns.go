@@ -38,9 +38,9 @@ type returnState struct {
 	picks  map[int]int64 // line id → quantity coming back
 	cursor int           // index into returnLines
 	toCash bool
-	// done is the return written; the sale is read again as its refunds
-	// settle, so the slip shows where each stands.
-	done *sale.Return
+	// done is the number of the return written; the sale is read again
+	// as its refunds settle, so the slip shows where each stands.
+	done int
 	top  int // first slip line shown
 }
 
@@ -53,6 +53,13 @@ type returnedMsg struct {
 	sale *sale.Sale
 	ret  sale.Return
 	err  error
+}
+
+// cashedMsg is refused refunds paid in cash instead.
+type cashedMsg struct {
+	sale   *sale.Sale
+	amount money.Amount
+	err    error
 }
 
 // openReturn asks for the receipt of the goods brought back. A return
@@ -93,21 +100,38 @@ func (m *Model) onReturnSale(msg returnSaleMsg) tea.Cmd {
 		m.setError(m.t("No sale has that receipt number"))
 		return nil
 	case msg.err != nil:
-		m.setError(m.t("The sale could not be read: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The sale could not be read: ") + m.errText(msg.err))
 		return nil
 	}
 	if m.ret.mode == returnDone {
 		m.ret.sale = msg.sale // a refund settled: the slip follows
+		m.tellDeclined()
 		return nil
 	}
 	m.ret = returnState{mode: returnPick, sale: msg.sale, picks: map[int]int64{}}
 	m.payment.input.Blur()
-	if len(m.returnLines()) == 0 {
+	switch {
+	case len(m.returnLines()) == 0:
 		m.setError(m.t("Nothing on this receipt can be returned"))
-	} else {
+	default:
 		m.setInfo(m.t("Pick what comes back: space takes a whole line, +/- one at a time"))
 	}
+	m.tellDeclined()
 	return nil
+}
+
+// tellDeclined says when a provider refused a refund the customer is
+// still owed, and how to pay it.
+func (m *Model) tellDeclined() {
+	d := m.ret.sale.DeclinedRefunds()
+	if len(d) == 0 {
+		return
+	}
+	reason := m.t("no reason given")
+	if d[0].Reason != "" {
+		reason = sanitize.Text(d[0].Reason)
+	}
+	m.setError(fmt.Sprintf(m.t("A refund was refused (%s): F6 pays it in cash"), reason))
 }
 
 // returnLines are the lines goods can come back from, in sale order.
@@ -156,6 +180,8 @@ func (m *Model) updateReturn(msg tea.Msg) tea.Cmd {
 	case returnDone:
 		switch {
 		case !ok:
+		case key.Matches(press, m.keys.RefundDeclined):
+			return m.payDeclinedInCash()
 		case key.Matches(press, m.keys.NextSale), key.Matches(press, m.keys.Back):
 			return m.leaveReturn()
 		case key.Matches(press, m.keys.ListUp):
@@ -207,6 +233,8 @@ func (m *Model) pickReturn(press tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(press, m.keys.RefundCash):
 		m.ret.toCash = !m.ret.toCash
+	case key.Matches(press, m.keys.RefundDeclined):
+		return m.payDeclinedInCash()
 	case key.Matches(press, m.keys.Apply):
 		return m.confirmReturn()
 	}
@@ -307,7 +335,7 @@ func (m *Model) onReturned(msg returnedMsg) tea.Cmd {
 		m.setError(m.t("The return was not recorded: ") + m.errText(msg.err))
 		return nil
 	}
-	m.ret.mode, m.ret.sale, m.ret.done, m.ret.top = returnDone, msg.sale, &msg.ret, 0
+	m.ret.mode, m.ret.sale, m.ret.done, m.ret.top = returnDone, msg.sale, msg.ret.Number, 0
 	if m.opt.JournalChanged != nil {
 		m.opt.JournalChanged()
 	}
@@ -327,6 +355,54 @@ func (m *Model) onReturned(msg returnedMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// payDeclinedInCash pays the sale's refused return refunds in cash
+// instead, once a manager approves.
+func (m *Model) payDeclinedInCash() tea.Cmd {
+	var owed money.Amount
+	for _, a := range m.ret.sale.DeclinedRefunds() {
+		owed += a.Amount
+	}
+	if owed == 0 {
+		return nil
+	}
+	number := m.ret.sale.Number
+	detail := fmt.Sprintf("cash for a refused refund of %s on receipt %06d", m.opt.Currency.Format(owed), number)
+	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
+		m.screen = screenReturn
+		st, newID, now := m.opt.Store, m.opt.NewID, m.opt.Now()
+		return func() tea.Msg {
+			var paid money.Amount
+			s, err := st.UpdateSaleJournal(number, func(s *sale.Sale) ([]store.JournalChange, error) {
+				for _, d := range s.DeclinedRefunds() {
+					a, err := s.RefundInCash(d.Key, newID(), now)
+					if err != nil {
+						return nil, err
+					}
+					paid += a.Amount
+				}
+				return nil, nil
+			})
+			return cashedMsg{sale: s, amount: paid, err: err}
+		}
+	})
+}
+
+func (m *Model) onCashed(msg cashedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setError(m.t("The refund was not recorded: ") + m.errText(msg.err))
+		return nil
+	}
+	if m.screen == screenReturn && m.ret.sale != nil && m.ret.sale.ID == msg.sale.ID {
+		m.ret.sale = msg.sale
+	}
+	m.setSuccess(fmt.Sprintf(m.t("Give the customer %s in cash"), m.opt.Currency.Format(msg.amount)))
+	cmds := []tea.Cmd{m.openDrawer()}
+	if m.ret.mode == returnDone {
+		cmds = append(cmds, m.printLines(m.returnSlip()))
+	}
+	return tea.Batch(cmds...)
+}
+
 // returnSettled reads the sale of the return on show again when one of
 // its operations settles, so the slip shows the refund's outcome.
 func (m *Model) returnSettled(msg OperationMsg) tea.Cmd {
@@ -338,10 +414,11 @@ func (m *Model) returnSettled(msg OperationMsg) tea.Cmd {
 
 // returnSlip is the return as printed for the customer to sign.
 func (m *Model) returnSlip() []string {
-	if m.ret.done == nil {
+	i := slices.IndexFunc(m.ret.sale.Returns, func(r sale.Return) bool { return r.Number == m.ret.done })
+	if i < 0 {
 		return nil
 	}
-	return receipt.ReturnLines(m.ret.sale, *m.ret.done, receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID, Words: m.receiptWords()},
+	return receipt.ReturnLines(m.ret.sale, m.ret.sale.Returns[i], receipt.Header{StoreName: m.opt.StoreName, TillID: m.opt.TillID, Words: m.receiptWords()},
 		m.opt.Currency, receiptWidth)
 }
 
@@ -360,6 +437,9 @@ func (m *Model) viewReturn() string {
 		top := min(m.ret.top, max(len(lines)-room, 0))
 		b.WriteString(s.Receipt.Render(strings.Join(lines[top:min(top+room, len(lines))], "\n")) + "\n")
 		keys := []key.Binding{m.keys.NextSale}
+		if len(m.ret.sale.DeclinedRefunds()) > 0 {
+			keys = append(keys, m.keys.RefundDeclined)
+		}
 		if len(lines) > room {
 			keys = append(keys, m.keys.ListUp)
 		}
@@ -368,8 +448,11 @@ func (m *Model) viewReturn() string {
 		}
 		return m.frame(b.String(), keys)
 	}
-	return m.frame(b.String()+m.viewReturnPick(), []key.Binding{m.keys.ListUp, m.keys.ReturnLine, m.keys.ReturnMore,
-		m.keys.RefundCash, m.keys.Apply, m.keys.Back})
+	keys := []key.Binding{m.keys.ListUp, m.keys.ReturnLine, m.keys.ReturnMore, m.keys.RefundCash, m.keys.Apply, m.keys.Back}
+	if len(m.ret.sale.DeclinedRefunds()) > 0 {
+		keys = append(keys, m.keys.RefundDeclined)
+	}
+	return m.frame(b.String()+m.viewReturnPick(), keys)
 }
 
 // viewReturnPick is the receipt's lines with what comes back of each,

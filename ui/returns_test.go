@@ -283,3 +283,48 @@ func TestAPriceOverrideNeedsAManager(t *testing.T) {
 	h.key(tea.KeyEscape)
 	h.wantScreen("Not approved: nothing was done", "TOTAL TWD 30.00")
 }
+
+func TestARefusedRefundIsPaidInCash(t *testing.T) {
+	fw := &fakeWallet{name: "cancan", pay: providers.Outcome{Status: providers.Approved, Reference: "cc-ref-1"}}
+	h := newHarnessWithPayments(t, nil, fw)
+	p := &fakePrinter{}
+	h.m.opt.Printer = p
+	h.scan("5449000000996")
+	h.key(tea.KeyF12)
+	h.typeText("2")
+	h.typeText(wechatCode)
+	h.enter()
+	h.enter()
+	h.openReturnOf("1")
+	h.send(space)
+	h.enter()
+	s, _ := h.db.SaleByNumber(1)
+	key := s.Adjustments[0].Key
+	if _, err := h.db.UpdateSale(1, func(s *sale.Sale) error {
+		return s.SettleAdjustment(key, sale.TenderDeclined, "", "refund window closed\x1b[2J")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.send(OperationMsg{SaleID: s.ID, Key: key, Kind: string(providers.KindRefund), Status: string(providers.Declined)})
+	h.wantScreen("A refund was refused (refund window closed", "F6 pays it in cash", "F6 refused refund in cash")
+	drawers := p.drawers
+	h.key(tea.KeyF6)
+	h.wantScreen("Give the customer 30.00 in cash")
+	if p.drawers != drawers+1 {
+		t.Error("the drawer did not open for the cash")
+	}
+	s, _ = h.db.SaleByNumber(1)
+	if len(s.Adjustments) != 2 || s.Adjustments[1].Replaces != key || s.Adjustments[1].Method != sale.MethodCash || len(s.DeclinedRefunds()) != 0 {
+		t.Fatalf("adjustments %+v", s.Adjustments)
+	}
+	h.key(tea.KeyF6) // nothing more is owed
+	if s2, _ := h.db.SaleByNumber(1); len(s2.Adjustments) != 2 {
+		t.Fatal("paid twice")
+	}
+	// Opened again later, the return shows nothing owed.
+	h.enter()
+	h.openReturnOf("1")
+	if h.m.status.kind == statusError {
+		t.Errorf("status %q", h.m.status.text)
+	}
+}

@@ -66,7 +66,7 @@ func (m *Model) updateSale(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			if err := m.sale.Void(l.ID); err != nil {
-				m.setError(err.Error())
+				m.setError(m.errText(err))
 				return nil
 			}
 			m.unredeem(l)
@@ -143,7 +143,7 @@ func (m *Model) voidSale() tea.Cmd {
 	n := 0
 	for _, l := range m.sale.ActiveLines() {
 		if err := m.sale.Void(l.ID); err != nil {
-			m.setError(err.Error())
+			m.setError(m.errText(err))
 			return m.changed()
 		}
 		m.unredeem(l)
@@ -236,7 +236,7 @@ func (m *Model) updateQtyPrompt(msg tea.Msg) tea.Cmd {
 		return tea.Batch(focus, m.addMatch(*pending, pending.Item.SKU, qty))
 	}
 	if err := m.sale.SetQty(lineID, qty); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return focus
 	}
 	return tea.Batch(focus, m.changed())
@@ -266,7 +266,7 @@ func (m *Model) addEntry(entry string) tea.Cmd {
 	}
 	match, err := m.opt.Catalog.Resolve(entry, m.opt.Embedded, m.opt.Currency)
 	if err != nil {
-		m.setError(sanitize.Text(err.Error()))
+		m.setError(m.errText(err))
 		return nil
 	}
 	if match.Qty > 0 && qty > 0 {
@@ -292,7 +292,7 @@ func (m *Model) addMatch(match catalog.Match, code string, qty int64) tea.Cmd {
 		if errors.Is(err, sale.ErrPaid) {
 			m.setError(m.t("Payment has started: finish it (F12) before adding items"))
 		} else {
-			m.setError(err.Error())
+			m.setError(m.errText(err))
 		}
 		return nil
 	}
@@ -329,7 +329,7 @@ func (m *Model) onScan(msg ScanMsg) tea.Cmd {
 func (m *Model) startPayment() tea.Cmd {
 	t, err := m.totals(m.sale)
 	if err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	if t.Items == 0 {
@@ -439,7 +439,7 @@ func (m *Model) viewSale() string {
 func (m *Model) totalsLine(sl *sale.Sale) string {
 	t, err := m.totals(sl)
 	if err != nil {
-		return m.styles.Error.Render(sanitize.Text(err.Error()))
+		return m.styles.Error.Render(m.errText(err))
 	}
 	cur := m.opt.Currency
 	parts := []string{

@@ -95,7 +95,7 @@ func (m *Model) staffInit() tea.Cmd {
 
 func (m *Model) onStaffInit(msg staffInitMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError(m.t("Users could not be read: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("Users could not be read: ") + m.errText(msg.err))
 	}
 	m.staff.on, m.staff.shift = msg.on, msg.shift
 	if !msg.on {
@@ -175,7 +175,7 @@ func (m *Model) onApproved(msg approvedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		m.setError(m.t("The approval could not be recorded, so nothing was done: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The approval could not be recorded, so nothing was done: ") + m.errText(msg.err))
 		return nil
 	}
 	m.setSuccess(fmt.Sprintf(m.t("Approved by %s"), sanitize.Text(msg.a.By)))
@@ -260,7 +260,7 @@ func (m *Model) onPINChecked(msg pinCheckedMsg) tea.Cmd {
 
 func (m *Model) onShiftOpened(msg shiftOpenedMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setError(m.t("The shift could not be opened: ") + sanitize.Text(msg.err.Error()))
+		m.setError(m.t("The shift could not be opened: ") + m.errText(msg.err))
 		return m.staffPrompt(askFloat)
 	}
 	m.staff.shift = &msg.shift

@@ -40,7 +40,7 @@ func (m *Model) hasTickets() bool {
 // ticketEmail takes the customer's address for their e-tickets.
 func (m *Model) ticketEmail(addr string) tea.Cmd {
 	if err := m.sale.SetTicketEmail(addr); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.payment.mode = payChoose

@@ -146,7 +146,7 @@ func contains(ws []wallet.Wallet, w wallet.Wallet) bool {
 func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 	t, err := m.totals(m.sale)
 	if err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	now := m.opt.Now()
@@ -160,7 +160,7 @@ func (m *Model) startWallet(w wallet.Wallet, code string) tea.Cmd {
 	}
 	op.OrderNumber = op.Key
 	if _, err := m.sale.StartTender(m.opt.Tax, w.Label(), op.Provider, op.Wallet, op.Key, op.Amount, now); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.journalAppend(op, false, store.OpSent)
@@ -258,7 +258,7 @@ func (m *Model) onWalletPending(msg walletPendingMsg) tea.Cmd {
 		if err != nil {
 			// A code no QR can hold: the follow ends in the provider's
 			// own time-out, and the clerk may cancel.
-			m.setError(fmt.Sprintf(m.t("The payment's code cannot be drawn: %s. Press esc to cancel"), err.Error()))
+			m.setError(fmt.Sprintf(m.t("The payment's code cannot be drawn: %s. Press esc to cancel"), m.errText(err)))
 		} else {
 			m.wallet.qr = qr
 			m.setInfo(fmt.Sprintf(m.t("%s %s: the customer scans the QR code with the %s app"), m.wallet.label,
@@ -350,12 +350,12 @@ func (m *Model) settleWallet(out providers.Outcome, status string) tea.Cmd {
 	// bounded by what is due.
 	discounted, discountErr := m.loyalty(op, label, status, out)
 	if err := m.sale.SettleTender(op.Key, status, sanitize.Text(out.Reference), reason); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	switch {
 	case discountErr != nil:
-		m.setError(discountErr.Error())
+		m.setError(m.errText(discountErr))
 		return m.changed()
 	case discounted:
 		return m.changed()
@@ -502,7 +502,7 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 			// What it took, after a loyalty discount, is what goes back.
 			if msg.Amount > 0 && msg.Amount < t.Amount {
 				if err := m.sale.TakeLess(key, msg.Amount); err != nil {
-					m.setError(err.Error())
+					m.setError(m.errText(err))
 					return nil
 				}
 				t.Amount = msg.Amount
@@ -530,12 +530,12 @@ func (m *Model) onOperation(msg OperationMsg) tea.Cmd {
 				told, discountErr = m.loyalty(op, t.Method, status, out)
 			}
 			if err := m.sale.SettleTender(key, status, sanitize.Text(msg.Reference), sanitize.Text(msg.Reason)); err != nil {
-				m.setError(err.Error())
+				m.setError(m.errText(err))
 				return nil
 			}
 			switch {
 			case discountErr != nil:
-				m.setError(discountErr.Error())
+				m.setError(m.errText(discountErr))
 			case !told:
 				m.setInfo(fmt.Sprintf("%s %s: %s", t.Method, m.opt.Currency.Format(t.Amount), m.t(status)))
 			}
@@ -560,7 +560,7 @@ func (m *Model) reverse(t sale.Tender) tea.Cmd {
 	void := providers.Op{Provider: t.Provider, Kind: providers.KindVoid, Key: m.opt.NewID(), SaleID: m.sale.ID,
 		Wallet: t.Wallet, Amount: t.Amount, Currency: m.sale.Currency, Target: t.Key, Created: m.opt.Now()}
 	if err := m.sale.SettleTender(t.Key, sale.TenderReversing, "", m.t("went through after it was set aside: being reversed")); err != nil {
-		m.setError(err.Error())
+		m.setError(m.errText(err))
 		return nil
 	}
 	m.journalAppend(void, true, store.OpQueued)

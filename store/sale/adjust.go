@@ -20,17 +20,33 @@ const (
 // return's refund in cash has no tender: its Method is cash and it is
 // approved as the money is handed over.
 type Adjustment struct {
-	Kind      string       `json:"kind"`
-	TenderKey string       `json:"tender_key,omitempty"`
-	Method    string       `json:"method,omitempty"`
-	Return    int          `json:"return,omitempty"` // the return it pays back
-	Key       string       `json:"key"`              // idempotency key of the provider operation
+	Kind      string `json:"kind"`
+	TenderKey string `json:"tender_key,omitempty"`
+	Method    string `json:"method,omitempty"`
+	Return    int    `json:"return,omitempty"` // the return it pays back
+	// Replaces is the refused refund a cash refund pays instead.
+	Replaces  string       `json:"replaces,omitempty"`
+	Key       string       `json:"key"` // idempotency key of the provider operation
 	Amount    money.Amount `json:"amount"`
 	Status    string       `json:"status"` // as a tender's
 	Reference string       `json:"reference,omitempty"`
 	Reason    string       `json:"reason,omitempty"`
 	At        time.Time    `json:"at"`
 }
+
+// Errors of voids and refunds a clerk can act on.
+var (
+	// ErrPaymentVoided: a voided payment has nothing left to give back.
+	ErrPaymentVoided = errors.New("the payment is voided")
+	// ErrAdjustmentOpen: one void or refund of a payment at a time.
+	ErrAdjustmentOpen = errors.New("an earlier void or refund of this payment is still open")
+	// ErrPartlyRefunded: a void takes the whole payment, so not once part
+	// of it was refunded.
+	ErrPartlyRefunded = errors.New("part of the payment was refunded: refund the rest instead of voiding")
+	// ErrRefundAmount: a refund is more than zero and at most what is
+	// left; the error wrapping it says how much is left.
+	ErrRefundAmount = errors.New("a refund must be more than zero and at most what is left")
+)
 
 // Refundable is what is left to give back of the tender with key: its
 // amount less approved or still open refunds; nothing once voided.
@@ -53,7 +69,7 @@ func (s *Sale) Refundable(tenderKey string) (money.Amount, error) {
 			continue
 		}
 		if a.Kind == AdjustVoid {
-			return 0, errors.New("the payment is voided")
+			return 0, ErrPaymentVoided
 		}
 		left -= a.Amount
 	}
@@ -68,7 +84,7 @@ func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time
 		return Adjustment{}, err
 	}
 	if s.adjustmentOpen(tenderKey) {
-		return Adjustment{}, errors.New("an earlier void or refund of this payment is still open")
+		return Adjustment{}, ErrAdjustmentOpen
 	}
 	switch kind {
 	case AdjustVoid:
@@ -79,14 +95,14 @@ func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time
 			}
 		}
 		if left != tn.Amount {
-			return Adjustment{}, errors.New("part of the payment was refunded: refund the rest instead of voiding")
+			return Adjustment{}, ErrPartlyRefunded
 		}
 		amount = left
 	case AdjustRefund:
 		// A return may have given part of it back in cash already.
 		left = min(left, s.givenBackLeft())
 		if amount <= 0 || amount > left {
-			return Adjustment{}, fmt.Errorf("a refund must be more than zero and at most what is left (%d)", left)
+			return Adjustment{}, fmt.Errorf("%w (%d)", ErrRefundAmount, left)
 		}
 	default:
 		return Adjustment{}, fmt.Errorf("unknown adjustment %q", kind)

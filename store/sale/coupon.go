@@ -60,6 +60,9 @@ type Coupon struct {
 // item itself.
 func (c *Coupon) moneyOff() bool { return c != nil && c.Effect.Kind != EffectItem }
 
+// ErrPassOnSale: a pass is redeemed once per sale.
+var ErrPassOnSale = errors.New("this pass is already on the sale")
+
 // AddCoupon puts a pass being redeemed on the sale, pending: a line named
 // name, which for a free item is that item at price 0.
 func (s *Sale) AddCoupon(name string, c Coupon, item *Item) (Line, error) {
@@ -71,7 +74,7 @@ func (s *Sale) AddCoupon(name string, c Coupon, item *Item) (Line, error) {
 	}
 	for _, l := range s.Lines {
 		if !l.Voided && l.Coupon != nil && l.Coupon.Barcode == c.Barcode {
-			return Line{}, errors.New("this pass is already on the sale")
+			return Line{}, ErrPassOnSale
 		}
 	}
 	c.Status = TenderPending

@@ -19,8 +19,13 @@ type Override struct {
 	At  time.Time    `json:"at"`
 }
 
-// ErrOverrideCoupon: a coupon's value comes from its campaign.
-var ErrOverrideCoupon = errors.New("a coupon's price cannot be changed")
+// Errors of price overrides.
+var (
+	// ErrOverrideCoupon: a coupon's value comes from its campaign.
+	ErrOverrideCoupon = errors.New("a coupon's price cannot be changed")
+	// ErrPriceRange: a new price is from 0 to MaxOverride.
+	ErrPriceRange = errors.New("the new price is out of range")
+)
 
 // OverridePrice sets a line's unit price (per kilogram when weighed),
 // approved by the manager by, keeping the price it had before the first
@@ -37,7 +42,7 @@ func (s *Sale) OverridePrice(id int, price money.Amount, by string, now time.Tim
 	case l.Coupon != nil:
 		return ErrOverrideCoupon
 	case price < 0 || price > MaxOverride:
-		return errors.New("the new price is out of range")
+		return ErrPriceRange
 	}
 	was := l.UnitPrice
 	if l.Override != nil {

@@ -47,6 +47,8 @@ var (
 	ErrCouponReturn  = errors.New("a coupon goes back with the whole sale, not on its own")
 	ErrWeighedWhole  = errors.New("a weighed item comes back whole")
 	ErrNothingLeft   = errors.New("everything paid on this sale has been given back")
+	// ErrNoDeclinedRefund: only a refused refund is paid in cash instead.
+	ErrNoDeclinedRefund = errors.New("no refused refund of a return has that key")
 	// ErrTicketReturn: an e-ticket's money goes back once its provider
 	// has cancelled the ticket, which the return screen cannot ask yet.
 	ErrTicketReturn = errors.New("an e-ticket cannot be returned at the till: refund it with till tickets --refund")
@@ -77,6 +79,17 @@ func portion(l Line, qty int64) money.Amount {
 	return l.UnitPrice * money.Amount(qty)
 }
 
+// weight is what qty of a line counts for in its share of the total: its
+// price, with its tax where tax comes on top, so a zero-rated item and a
+// taxed one each get back what they cost.
+func (s *Sale) weight(l Line, qty int64) int64 {
+	w := int64(portion(l, qty))
+	if s.TaxMode == TaxExclusive {
+		w *= 10000 + s.TaxRates[l.TaxClass]
+	}
+	return w
+}
+
 // ReturnValue is what bringing back picks refunds: their share of what
 // the customer paid, so that discounts and coupons come off returns as
 // they came off the sale. Shares are taken cumulatively, so returning
@@ -94,12 +107,12 @@ func (s *Sale) returnShare(picks []ReturnLine) (money.Amount, error) {
 	if len(picks) == 0 {
 		return 0, ErrNothingPicked
 	}
-	var gross, before, now money.Amount
+	var gross, before, now int64
 	byID := map[int]Line{}
 	for _, l := range s.Lines {
 		if returnable(l) {
-			gross += l.Amount()
-			before += portion(l, s.ReturnedQty(l.ID))
+			gross += s.weight(l, l.Qty)
+			before += s.weight(l, s.ReturnedQty(l.ID))
 			byID[l.ID] = l
 		}
 	}
@@ -122,12 +135,12 @@ func (s *Sale) returnShare(picks []ReturnLine) (money.Amount, error) {
 		if left := l.Qty - s.ReturnedQty(l.ID); p.Qty < 1 || p.Qty > left {
 			return 0, fmt.Errorf("%w: %d of %s (%d left to return)", ErrQuantity, p.Qty, l.Name, left)
 		}
-		now += portion(l, p.Qty)
+		now += s.weight(l, p.Qty)
 	}
 	if gross == 0 {
 		return 0, nil
 	}
-	share := func(g money.Amount) (money.Amount, error) { return money.MulDiv(s.Total, int64(g), int64(gross)) }
+	share := func(w int64) (money.Amount, error) { return money.MulDiv(s.Total, w, gross) }
 	was, err := share(before)
 	if err != nil {
 		return 0, err
@@ -263,4 +276,46 @@ func (s *Sale) allReturned() bool {
 		}
 	}
 	return true
+}
+
+// DeclinedRefunds are the returns' provider refunds that were refused and
+// not yet paid in cash instead: money the customer is still owed.
+func (s *Sale) DeclinedRefunds() []Adjustment {
+	var out []Adjustment
+	for _, a := range s.Adjustments {
+		if a.Return != 0 && a.TenderKey != "" && a.Status == TenderDeclined && !s.replaced(a.Key) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func (s *Sale) replaced(key string) bool {
+	for _, a := range s.Adjustments {
+		if a.Replaces == key {
+			return true
+		}
+	}
+	return false
+}
+
+// RefundInCash pays a return's refused refund in cash instead, under key
+// newKey, approved as it is handed over.
+func (s *Sale) RefundInCash(key, newKey string, now time.Time) (Adjustment, error) {
+	for _, d := range s.DeclinedRefunds() {
+		if d.Key != key {
+			continue
+		}
+		a := Adjustment{Kind: AdjustRefund, Method: MethodCash, Key: newKey, Amount: d.Amount, Status: TenderApproved,
+			Return: d.Return, Replaces: d.Key, At: now}
+		s.Adjustments = append(s.Adjustments, a)
+		for i := range s.Returns {
+			if r := &s.Returns[i]; r.Number == d.Return {
+				r.Refunds = append(r.Refunds[:len(r.Refunds):len(r.Refunds)], newKey)
+			}
+		}
+		s.Rev++
+		return a, nil
+	}
+	return Adjustment{}, ErrNoDeclinedRefund
 }

@@ -516,3 +516,77 @@ func TestETicketsAreRefundedElsewhere(t *testing.T) {
 		t.Errorf("an e-ticket returned at the till: %v", err)
 	}
 }
+
+func TestACashReturnCapsALaterWalletRefund(t *testing.T) {
+	s := completed(t, paidByWallet(t), inclusive) // 3 × 35.00 by WeChat Pay
+	if _, _, err := s.AddReturn([]ReturnLine{{1, 2}}, []RefundPart{{Method: MethodCash, Amount: 7000}}, keys(), "", now); err != nil {
+		t.Fatal(err)
+	}
+	// The wallet payment itself is untouched, but only 35.00 is owed.
+	if _, err := s.Adjust(AdjustRefund, "pay-1", "r9", 3600, now); err == nil {
+		t.Error("a wallet refund gave back more than the customer paid")
+	}
+	if _, err := s.Adjust(AdjustRefund, "pay-1", "r9", 3500, now); err != nil {
+		t.Errorf("the rest: %v", err)
+	}
+}
+
+func TestARefusedRefundIsPaidInCashOnce(t *testing.T) {
+	s := completed(t, paidByWallet(t), inclusive)
+	next := keys()
+	r, adjs, err := s.AddReturn([]ReturnLine{{1, 1}}, s.PlanRefund(3500, false, anyProvider), next, "ann", now)
+	if err != nil || len(adjs) != 1 || adjs[0].TenderKey != "pay-1" {
+		t.Fatalf("%+v %+v, %v", r, adjs, err)
+	}
+	if len(s.DeclinedRefunds()) != 0 {
+		t.Fatal("a pending refund is not refused")
+	}
+	if _, err := s.RefundInCash(adjs[0].Key, "c1", now); !errors.Is(err, ErrNoDeclinedRefund) {
+		t.Fatalf("a pending refund paid in cash: %v", err)
+	}
+	if err := s.SettleAdjustment(adjs[0].Key, TenderDeclined, "", "refund_not_allowed"); err != nil {
+		t.Fatal(err)
+	}
+	if d := s.DeclinedRefunds(); len(d) != 1 || d[0].Key != adjs[0].Key {
+		t.Fatalf("declined %+v", d)
+	}
+	a, err := s.RefundInCash(adjs[0].Key, "c1", now)
+	if err != nil || a.Method != MethodCash || a.Amount != 3500 || a.Status != TenderApproved || a.Replaces != adjs[0].Key || a.Return != r.Number {
+		t.Fatalf("cash %+v, %v", a, err)
+	}
+	if got := s.Returns[0].Refunds; len(got) != 2 || got[1] != "c1" {
+		t.Errorf("the return's refunds %v", got)
+	}
+	if len(s.DeclinedRefunds()) != 0 {
+		t.Error("still owed after the cash")
+	}
+	if _, err := s.RefundInCash(adjs[0].Key, "c2", now); !errors.Is(err, ErrNoDeclinedRefund) {
+		t.Errorf("paid in cash twice: %v", err)
+	}
+	if s.givenBackLeft() != 7000 {
+		t.Errorf("left to give back %d", s.givenBackLeft())
+	}
+}
+
+// With tax on top, each item gets back what it cost with its own tax:
+// a zero-rated loaf 50.00, a 5% tea 36.75.
+func TestReturnsWeighTaxOnTop(t *testing.T) {
+	s := New("s1", "TWD", now)
+	mustAdd(t, s, tea, 1)
+	mustAdd(t, s, bread, 1)
+	s = completed(t, s, exclusive) // 35.00 + 1.75 tax + 50.00
+	if s.Total != 8675 || s.TaxMode != TaxExclusive || s.TaxRates["standard"] != 500 {
+		t.Fatalf("total %d, rules %s %v", s.Total, s.TaxMode, s.TaxRates)
+	}
+	if v, err := s.ReturnValue([]ReturnLine{{2, 1}}); err != nil || v != 5000 {
+		t.Errorf("the bread: %d, %v, want 50.00", v, err)
+	}
+	if v, err := s.ReturnValue([]ReturnLine{{1, 1}}); err != nil || v != 3675 {
+		t.Errorf("the tea: %d, %v, want 36.75", v, err)
+	}
+	// A sale completed before the rules were kept weighs by price alone.
+	s.TaxMode, s.TaxRates = "", nil
+	if v, _ := s.ReturnValue([]ReturnLine{{2, 1}}); v != 5103 { // 86.75 × 50/85
+		t.Errorf("the bread of an older sale: %d", v)
+	}
+}

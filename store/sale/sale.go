@@ -99,9 +99,12 @@ type Sale struct {
 	NextLineID int       `json:"next_line_id"`
 	Opened     time.Time `json:"opened"`
 	Completed  time.Time `json:"completed,omitzero"`
-	// Total and Tax are frozen by Settle when the sale completes.
-	Total money.Amount `json:"total,omitempty"`
-	Tax   money.Amount `json:"tax,omitempty"`
+	// Total and Tax are frozen by Settle when the sale completes, with
+	// the tax rules it completed under, which returns weigh lines by.
+	Total    money.Amount     `json:"total,omitempty"`
+	Tax      money.Amount     `json:"tax,omitempty"`
+	TaxMode  TaxMode          `json:"tax_mode,omitempty"`
+	TaxRates map[string]int64 `json:"tax_rates,omitempty"`
 	// Discounts are providers' loyalty discounts off the whole sale.
 	Discounts []Discount `json:"discounts,omitempty"`
 	// Adjustments are voids and refunds of its payments after completion.
@@ -139,6 +142,18 @@ var (
 	ErrNoLine     = errors.New("no such line")
 	ErrLineVoided = errors.New("line is already voided")
 	ErrPaid       = errors.New("sale has payments: take them back before changing lines")
+	// ErrEmptySale: there is nothing on the sale to pay for.
+	ErrEmptySale = errors.New("the sale is empty")
+	// ErrCashTendered: cash tendered is a positive amount.
+	ErrCashTendered = errors.New("cash tendered must be more than zero")
+	// ErrNothingDue: the sale is paid already.
+	ErrNothingDue = errors.New("nothing is due")
+	// ErrPaymentOpen: a payment waits for its outcome; one at a time.
+	ErrPaymentOpen = errors.New("another payment is still open")
+	// ErrTenderAmount: a provider payment is for part or all of what is due.
+	ErrTenderAmount = errors.New("amount must be between 0 and what is due")
+	// ErrNotPaid: a sale is completed only once fully paid.
+	ErrNotPaid = errors.New("the sale is not fully paid")
 )
 
 // CheckQty validates a quantity for an item sold by unit or by weight.
@@ -316,16 +331,16 @@ func (s *Sale) PayCash(r TaxRules, tendered money.Amount, now time.Time) (Tender
 		return Tender{}, err
 	}
 	if t.Items == 0 {
-		return Tender{}, errors.New("the sale is empty")
+		return Tender{}, ErrEmptySale
 	}
 	if tendered <= 0 {
-		return Tender{}, errors.New("cash tendered must be more than zero")
+		return Tender{}, ErrCashTendered
 	}
 	if t.Due == 0 {
-		return Tender{}, errors.New("nothing is due")
+		return Tender{}, ErrNothingDue
 	}
 	if s.Unsettled() != nil {
-		return Tender{}, errors.New("another payment is still open")
+		return Tender{}, ErrPaymentOpen
 	}
 	tn := Tender{Method: MethodCash, Tendered: tendered, Amount: min(tendered, t.Due), Status: TenderApproved, At: now}
 	tn.Change = tendered - tn.Amount
@@ -380,11 +395,11 @@ func (s *Sale) StartTender(r TaxRules, method, provider, wallet, key string, amo
 	}
 	switch {
 	case t.Items == 0:
-		return Tender{}, errors.New("the sale is empty")
+		return Tender{}, ErrEmptySale
 	case s.Unsettled() != nil:
-		return Tender{}, errors.New("another payment is still open")
+		return Tender{}, ErrPaymentOpen
 	case amount <= 0 || amount > t.Due:
-		return Tender{}, fmt.Errorf("amount must be between 0 and what is due")
+		return Tender{}, ErrTenderAmount
 	}
 	tn := Tender{Method: method, Provider: provider, Wallet: wallet, Key: key, Amount: amount, Status: TenderPending, At: now}
 	s.Tenders = append(s.Tenders, tn)
@@ -440,8 +455,14 @@ func (s *Sale) Settle(r TaxRules) error {
 		return err
 	}
 	if t.Items == 0 || t.Due != 0 {
-		return errors.New("the sale is not fully paid")
+		return ErrNotPaid
 	}
-	s.Total, s.Tax = t.Total, t.Tax
+	s.Total, s.Tax, s.TaxMode = t.Total, t.Tax, r.Mode
+	s.TaxRates = map[string]int64{}
+	for _, l := range s.Lines {
+		if rate, ok := r.Rates[l.TaxClass]; ok && l.TaxClass != "" {
+			s.TaxRates[l.TaxClass] = rate
+		}
+	}
 	return nil
 }

@@ -33,13 +33,16 @@ type Voucher struct {
 	Status string `json:"status,omitempty"`
 }
 
+// ErrEmail: the address for the e-tickets is not a bare e-mail address.
+var ErrEmail = errors.New("that is not an e-mail address: type it like name@example.com")
+
 // SetTicketEmail records the customer's e-mail address, to which the
 // ticket provider sends the order; "" clears it.
 func (s *Sale) SetTicketEmail(addr string) error {
 	if addr != "" {
 		a, err := mail.ParseAddress(addr)
 		if err != nil || a.Name != "" || a.Address != addr || len(addr) > 254 {
-			return errors.New("that is not an e-mail address: type it like name@example.com")
+			return ErrEmail
 		}
 	}
 	s.TicketEmail = addr
