@@ -80,14 +80,6 @@ var zhTWStates = map[string]string{
 	"redeem":    "兌換",
 	"unredeem":  "退回",
 	"tickets":   "電子票",
-	// approvals
-	"void-sale":                    "作廢交易",
-	"price-override":               "變更價格",
-	"no-sale":                      "開錢箱(無交易)",
-	"resolve":                      "人工處理",
-	"leave-kiosk":                  "離開自助模式",
-	"close-shift":                  "結班",
-	"drawer opened without a sale": "無交易開啟錢箱",
 }
 
 // zhTW is every English text of the screens and receipts with its
@@ -354,6 +346,19 @@ var zhTW = map[string]string{
 	"A refund was refused (%s): F6 pays it in cash": "退款遭拒(%s):按 F6 改退現金",
 	"Give the customer %s in cash":                  "請退給顧客現金 %s",
 	"The refund was not recorded: ":                 "退款未記錄:",
+	// what a manager approves, and what it is about
+	"void a sale":                                     "作廢交易",
+	"a refund or a return":                            "退款或退貨",
+	"a price override":                                "變更價格",
+	"opening the drawer without a sale":               "開錢箱(無交易)",
+	"settling a journal entry by hand":                "人工處理日誌作業",
+	"leaving kiosk mode":                              "離開自助模式",
+	"closing the shift":                               "結班",
+	"counted %s":                                      "點算現金 %s",
+	"return of %s on receipt %06d":                    "收據 %06[2]d 退貨 %[1]s",
+	"%s: %s to %s":                                    "%s:%s 改為 %s",
+	"cash for a refused refund of %s on receipt %06d": "收據 %06[2]d 遭拒退款改退現金 %[1]s",
+	"drawer opened without a sale":                    "無交易開啟錢箱",
 
 	// the help bar's key descriptions
 	"return":                         "退貨",

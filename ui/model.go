@@ -5,6 +5,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -202,6 +203,7 @@ func New(opt Options) *Model {
 	}
 	m.input = newInput(m.t("Code: "), m.t("scan or type a code, N* for quantity"))
 	m.qtyInput = newInput("", "")
+	m.qtyInput.SetWidth(16) // a quantity or a price, after a long prompt
 	m.search.input = newInput(m.t("Find: "), m.t("type part of a name or SKU"))
 	m.payment.input = newInput(m.t("Cash tendered: "), m.t("amount"))
 	m.redeem.input = newInput(m.t("Pass: "), m.t("scan the customer's pass"))
@@ -218,6 +220,13 @@ func New(opt Options) *Model {
 		m.status = status{text: opt.Notice, kind: statusInfo}
 	}
 	return m
+}
+
+// inputView draws a text input. textinput pads a placeholder of wide
+// characters (zh-TW) with NUL runes, which would reach the terminal and
+// leave the line short (charmbracelet/bubbles#573): they become spaces.
+func inputView(in textinput.Model) string {
+	return strings.ReplaceAll(in.View(), "\x00", " ")
 }
 
 func newInput(prompt, placeholder string) textinput.Model {
@@ -374,7 +383,7 @@ func (m *Model) handleKey(k tea.KeyPressMsg) tea.Cmd {
 			m.setError(m.t("This till is in kiosk mode: it cannot be left from the keyboard"))
 			return nil
 		}
-		return m.needManager(store.ActionLeaveKiosk, "", func(*Model, string) tea.Cmd { return tea.Quit })
+		return m.needManager(store.ActionLeaveKiosk, detail{}, func(*Model, string) tea.Cmd { return tea.Quit })
 	}
 	return m.route(k)
 }

@@ -49,7 +49,7 @@ func (m *Model) updatePricePrompt(msg tea.Msg) tea.Cmd {
 	if l.ID != id || price == l.UnitPrice {
 		return focus
 	}
-	detail := fmt.Sprintf("%s: %s to %s", sanitize.Text(l.Name), m.opt.Currency.Format(l.UnitPrice), m.opt.Currency.Format(price))
+	detail := about("%s: %s to %s", sanitize.Text(l.Name), m.opt.Currency.Format(l.UnitPrice), m.opt.Currency.Format(price))
 	return tea.Batch(focus, m.needManager(store.ActionPriceOverride, detail, func(m *Model, by string) tea.Cmd {
 		if m.sale == nil {
 			return nil

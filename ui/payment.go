@@ -221,10 +221,10 @@ func (m *Model) viewPayment() string {
 		b.WriteString(s.Prompt.Render("  "+m.t("Recording the sale…")) + "\n")
 		keys = []key.Binding{m.keys.Apply}
 	case m.payment.mode == payCash:
-		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
+		b.WriteString("  " + s.Prompt.Render(inputView(m.payment.input)) + "\n")
 		keys = []key.Binding{m.keys.Take, m.keys.Exact, m.keys.Back}
 	case m.payment.mode == payWalletCode || m.payment.mode == payTicketEmail:
-		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
+		b.WriteString("  " + s.Prompt.Render(inputView(m.payment.input)) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 	case m.sale != nil && m.sale.Unsettled() != nil:
 		b.WriteString(s.Due.Render("  "+m.t("A payment's outcome is unknown: look it up, or set it aside to take another tender.")) + "\n")

@@ -81,6 +81,20 @@ func (m *Model) receiptLines() []string {
 // receiptRoom is how many receipt lines fit in the window.
 func (m *Model) receiptRoom() int { return max(m.height-4, 3) }
 
+// boxRoom is how many lines of a boxed document (a report, a slip) fit
+// between the screen's header, the box's borders, below more lines under
+// it, the status line and the help rows of keys.
+func (m *Model) boxRoom(below int, keys []key.Binding) int {
+	return max(m.height-4-below-len(m.helpRows(keys)), 1)
+}
+
+// boxed draws what fits of lines from top in the receipt's box.
+func (m *Model) boxed(lines []string, top, below int, keys []key.Binding) string {
+	room := m.boxRoom(below, keys)
+	top = min(top, max(len(lines)-room, 0))
+	return m.styles.Receipt.Render(strings.Join(lines[top:min(top+room, len(lines))], "\n"))
+}
+
 func (m *Model) viewReceipt() string {
 	s := m.styles
 	var b strings.Builder

@@ -299,7 +299,7 @@ func (m *Model) viewRedeem() string {
 	var keys []key.Binding
 	if c := m.redeem.chosen; c != nil {
 		b.WriteString("  " + s.Title.Render(sanitize.Text(c.Name)) + "\n\n")
-		b.WriteString("  " + s.Prompt.Render(m.redeem.input.View()) + "\n")
+		b.WriteString("  " + s.Prompt.Render(inputView(m.redeem.input)) + "\n")
 		b.WriteString(s.Dim.Render("  "+m.t("Scan the customer's coupon or pass, or type its code and enter.")) + "\n")
 		keys = []key.Binding{m.keys.Apply, m.keys.Back}
 		return m.frame(b.String(), keys)

@@ -90,7 +90,8 @@ func (m *Model) updateReport(msg tea.Msg) tea.Cmd {
 	case key.Matches(press, m.keys.ListUp):
 		m.report.top = max(m.report.top-1, 0)
 	case key.Matches(press, m.keys.ListDown):
-		m.report.top = min(m.report.top+1, max(len(m.report.lines)-m.receiptRoom(), 0))
+		keys, below := m.reportKeys()
+		m.report.top = min(m.report.top+1, max(len(m.report.lines)-m.boxRoom(below, keys), 0))
 	case m.opt.Printer != nil && key.Matches(press, m.keys.Print):
 		return m.printLines(m.report.lines)
 	case !m.report.z && key.Matches(press, m.keys.CloseShift):
@@ -116,7 +117,7 @@ func (m *Model) closeShift(typed string) tea.Cmd {
 	}
 	m.report.counting = false
 	m.payment.input.Blur()
-	return m.needManager(store.ActionCloseShift, "counted "+m.opt.Currency.Format(counted), func(m *Model, _ string) tea.Cmd {
+	return m.needManager(store.ActionCloseShift, about("counted %s", m.opt.Currency.Format(counted)), func(m *Model, _ string) tea.Cmd {
 		r, by := m.opt.Reports, m.staff.clerk.ID
 		m.screen = screenReport
 		return func() tea.Msg {
@@ -151,23 +152,30 @@ func (m *Model) viewReport() string {
 		title = m.t("Z report")
 	}
 	b.WriteString(m.header(title) + "\n")
-	lines, room := m.report.lines, m.receiptRoom()
+	lines := m.report.lines
 	if len(lines) == 0 {
 		lines = []string{m.t("Adding up…")}
 	}
-	top := min(m.report.top, max(len(lines)-room, 0))
-	shown := lines[top:min(top+room, len(lines))]
-	b.WriteString(s.Receipt.Render(strings.Join(shown, "\n")) + "\n")
-	keys := []key.Binding{m.keys.ListUp, m.keys.Back}
-	switch {
-	case m.report.counting:
-		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
-		keys = []key.Binding{m.keys.Apply, m.keys.Back}
-	case !m.report.z:
-		keys = append([]key.Binding{m.keys.CloseShift}, keys...)
-	}
-	if m.opt.Printer != nil && !m.report.counting {
-		keys = append([]key.Binding{m.keys.Print}, keys...)
+	keys, below := m.reportKeys()
+	b.WriteString(m.boxed(lines, m.report.top, below, keys) + "\n")
+	if m.report.counting {
+		b.WriteString("  " + s.Prompt.Render(inputView(m.payment.input)) + "\n")
 	}
 	return m.frame(b.String(), keys)
+}
+
+// reportKeys are the report screen's keys, and the lines it has under
+// the report (the counted-cash prompt).
+func (m *Model) reportKeys() ([]key.Binding, int) {
+	if m.report.counting {
+		return []key.Binding{m.keys.Apply, m.keys.Back}, 1
+	}
+	keys := []key.Binding{m.keys.ListUp, m.keys.Back}
+	if !m.report.z {
+		keys = append([]key.Binding{m.keys.CloseShift}, keys...)
+	}
+	if m.opt.Printer != nil {
+		keys = append([]key.Binding{m.keys.Print}, keys...)
+	}
+	return keys, 0
 }

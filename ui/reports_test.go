@@ -61,7 +61,7 @@ func TestXThenZClosesTheShift(t *testing.T) {
 	h.key(tea.KeyF10)
 	h.typeText("135")
 	h.enter()
-	h.wantScreen("A manager approves: close-shift")
+	h.wantScreen("A manager approves: closing the shift")
 	h.login("boss", "1234")
 	h.run(h.held)
 	h.wantScreen("Z REPORT", "Shift closed: Z report printed")

@@ -187,7 +187,7 @@ func (m *Model) updateReturn(msg tea.Msg) tea.Cmd {
 		case key.Matches(press, m.keys.ListUp):
 			m.ret.top = max(m.ret.top-1, 0)
 		case key.Matches(press, m.keys.ListDown):
-			m.ret.top = min(m.ret.top+1, max(len(m.returnSlip())-m.receiptRoom(), 0))
+			m.ret.top = min(m.ret.top+1, max(len(m.returnSlip())-m.boxRoom(0, m.slipKeys()), 0))
 		case m.opt.Printer != nil && key.Matches(press, m.keys.Print):
 			return m.printLines(m.returnSlip())
 		}
@@ -269,7 +269,7 @@ func (m *Model) confirmReturn() tea.Cmd {
 		m.setError(m.errText(err))
 		return nil
 	}
-	detail := fmt.Sprintf("return of %s on receipt %06d", m.opt.Currency.Format(value), m.ret.sale.Number)
+	detail := about("return of %s on receipt %06d", m.opt.Currency.Format(value), m.ret.sale.Number)
 	number, picks, toCash := m.ret.sale.Number, m.returnPicks(), m.ret.toCash
 	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
 		m.screen = screenReturn
@@ -366,7 +366,7 @@ func (m *Model) payDeclinedInCash() tea.Cmd {
 		return nil
 	}
 	number := m.ret.sale.Number
-	detail := fmt.Sprintf("cash for a refused refund of %s on receipt %06d", m.opt.Currency.Format(owed), number)
+	detail := about("cash for a refused refund of %s on receipt %06d", m.opt.Currency.Format(owed), number)
 	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
 		m.screen = screenReturn
 		st, newID, now := m.opt.Store, m.opt.NewID, m.opt.Now()
@@ -428,42 +428,52 @@ func (m *Model) viewReturn() string {
 	b.WriteString(m.header(m.t("Return")) + "\n\n")
 	switch m.ret.mode {
 	case returnAsk:
-		b.WriteString("  " + s.Prompt.Render(m.payment.input.View()) + "\n")
+		b.WriteString("  " + s.Prompt.Render(inputView(m.payment.input)) + "\n")
 		b.WriteString(s.Dim.Render("  "+m.t("Scan the receipt's number or type it, then enter.")) + "\n")
 		return m.frame(b.String(), []key.Binding{m.keys.Apply, m.keys.Back})
 	case returnDone:
-		lines := m.returnSlip()
-		room := m.receiptRoom() - 1
-		top := min(m.ret.top, max(len(lines)-room, 0))
-		b.WriteString(s.Receipt.Render(strings.Join(lines[top:min(top+room, len(lines))], "\n")) + "\n")
-		keys := []key.Binding{m.keys.NextSale}
-		if len(m.ret.sale.DeclinedRefunds()) > 0 {
-			keys = append(keys, m.keys.RefundDeclined)
-		}
-		if len(lines) > room {
-			keys = append(keys, m.keys.ListUp)
-		}
-		if m.opt.Printer != nil {
-			keys = append(keys, m.keys.Print)
-		}
+		keys := m.slipKeys()
+		b.Reset()
+		b.WriteString(m.header(m.t("Return")) + "\n")
+		b.WriteString(m.boxed(m.returnSlip(), m.ret.top, 0, keys) + "\n")
 		return m.frame(b.String(), keys)
 	}
 	keys := []key.Binding{m.keys.ListUp, m.keys.ReturnLine, m.keys.ReturnMore, m.keys.RefundCash, m.keys.Apply, m.keys.Back}
 	if len(m.ret.sale.DeclinedRefunds()) > 0 {
 		keys = append(keys, m.keys.RefundDeclined)
 	}
-	return m.frame(b.String()+m.viewReturnPick(), keys)
+	return m.frame(b.String()+m.viewReturnPick(keys), keys)
+}
+
+// slipKeys are the keys of the return slip on screen.
+func (m *Model) slipKeys() []key.Binding {
+	keys := []key.Binding{m.keys.NextSale, m.keys.ListUp}
+	if len(m.ret.sale.DeclinedRefunds()) > 0 {
+		keys = append(keys, m.keys.RefundDeclined)
+	}
+	if m.opt.Printer != nil {
+		keys = append(keys, m.keys.Print)
+	}
+	return keys
 }
 
 // viewReturnPick is the receipt's lines with what comes back of each,
 // and where the refund goes.
-func (m *Model) viewReturnPick() string {
+func (m *Model) viewReturnPick(keys []key.Binding) string {
 	st, sl, cur := m.styles, m.ret.sale, m.opt.Currency
 	var b strings.Builder
 	when := sl.Completed.Local().Format("2006-01-02 15:04")
 	b.WriteString("  " + st.Title.Render(fmt.Sprintf(m.t("Receipt %06d · %s · %s"), sl.Number, when, cur.Format(sl.Total))) + "\n\n")
-	b.WriteString(st.Dim.Render("  "+receipt.Spread(receipt.Fit(m.t("Item"), 34)+m.t("Sold")+"  "+m.t("Back"), m.t("Returning"), 56)) + "\n")
-	for i, l := range m.returnLines() {
+	row := func(name, sold, back, picked string) string {
+		return cell(name, 36, false) + cell(sold, 10, true) + cell(back, 10, true) + cell(picked, 12, true)
+	}
+	b.WriteString(st.Dim.Render("    "+row(m.t("Item"), m.t("Sold"), m.t("Back"), m.t("Returning"))) + "\n")
+	lines := m.returnLines()
+	// As many rows as fit above the refund, the cursor's among them.
+	room := max(m.height-12-len(m.helpRows(keys)), 1)
+	start := max(m.ret.cursor-room+1, 0)
+	for i := start; i < len(lines) && i < start+room; i++ {
+		l := lines[i]
 		back := m.ret.sale.ReturnedQty(l.ID)
 		picked := m.ret.picks[l.ID]
 		qty := func(q int64) string {
@@ -472,21 +482,20 @@ func (m *Model) viewReturnPick() string {
 			}
 			return strconv.FormatInt(q, 10)
 		}
-		left := receipt.Fit(sanitize.Text(l.Name), 32) + "  " + fmt.Sprintf("%4s  %4s", qty(l.Qty), qty(back))
-		right := ""
+		shown := ""
 		if picked > 0 {
-			right = qty(picked)
+			shown = qty(picked)
 		}
-		row := receipt.Spread(left, right, 56)
+		r := row(sanitize.Text(l.Name), qty(l.Qty), qty(back), shown)
 		switch {
 		case i == m.ret.cursor:
-			row = st.Selected.Render("› " + row)
+			r = st.Selected.Render("› " + r)
 		case back >= l.Qty:
-			row = st.Dim.Render("  " + row)
+			r = st.Dim.Render("  " + r)
 		default:
-			row = "  " + row
+			r = "  " + r
 		}
-		b.WriteString("  " + row + "\n")
+		b.WriteString("  " + r + "\n")
 	}
 	b.WriteString("\n")
 	parts, value, err := m.returnPlan()

@@ -429,9 +429,9 @@ func (m *Model) viewSale() string {
 	b.WriteString(s.Rule.Render(strings.Repeat("─", m.width)) + "\n")
 	b.WriteString(m.totalsLine(m.shown) + "\n")
 	if m.qtyLine != 0 || m.pendingItem != nil || m.priceLine != 0 {
-		b.WriteString(s.Prompt.Render(m.qtyInput.View()) + "\n")
+		b.WriteString(s.Prompt.Render(inputView(m.qtyInput)) + "\n")
 	} else {
-		b.WriteString(m.input.View() + "\n")
+		b.WriteString(inputView(m.input) + "\n")
 	}
 	return m.frame(b.String(), keys)
 }

@@ -70,7 +70,7 @@ func (m *Model) viewSearch() string {
 	s := m.styles
 	var b strings.Builder
 	b.WriteString(m.header(m.t("Search items")) + "\n")
-	b.WriteString(s.Prompt.Render(m.search.input.View()) + "\n")
+	b.WriteString(s.Prompt.Render(inputView(m.search.input)) + "\n")
 	nameW := max(m.width-colNo-colQty-colAmount-colPrice, 10)
 	b.WriteString(s.TableHead.Render(cell("", colNo, false)+cell(m.t("Item"), nameW, false)+
 		cell(m.t("SKU"), colQty, false)+cell(m.t("Tax"), colPrice, false)+cell(m.t("Price"), colAmount, true)) + "\n")

@@ -53,8 +53,9 @@ type staffState struct {
 
 // approval is an action waiting for a manager.
 type approval struct {
-	action, detail string
-	then           func(m *Model, by string) tea.Cmd // by is the manager, "" without users
+	action string
+	detail detail
+	then   func(m *Model, by string) tea.Cmd // by is the manager, "" without users
 }
 
 type staffInitMsg struct {
@@ -135,10 +136,46 @@ func (m *Model) staffPrompt(mode staffMode) tea.Cmd {
 	return in.Focus()
 }
 
+// detail is what an approval is about: recorded in English, the shop's
+// record whatever the screen's language, and shown translated.
+type detail struct {
+	format string
+	args   []any
+}
+
+func about(format string, args ...any) detail { return detail{format: format, args: args} }
+
+func (d detail) text(translate func(string) string) string {
+	if d.format == "" {
+		return ""
+	}
+	return fmt.Sprintf(translate(d.format), d.args...)
+}
+
+// actionWords name what a manager approves, for the screen; the
+// approvals' records keep store's action ids.
+var actionWords = map[string]string{
+	store.ActionVoidSale:      "void a sale",
+	store.ActionRefund:        "a refund or a return",
+	store.ActionPriceOverride: "a price override",
+	store.ActionNoSale:        "opening the drawer without a sale",
+	store.ActionResolve:       "settling a journal entry by hand",
+	store.ActionLeaveKiosk:    "leaving kiosk mode",
+	store.ActionCloseShift:    "closing the shift",
+}
+
+// action is what a manager approves, in the till's language.
+func (m *Model) action(id string) string {
+	if w, ok := actionWords[id]; ok {
+		return m.t(w)
+	}
+	return m.t(id)
+}
+
 // needManager runs then once a manager approves action: at once (and
 // recorded) when a manager is logged in, else after a manager's id and
 // PIN. With login off there is no one to ask, and then runs.
-func (m *Model) needManager(action, detail string, then func(m *Model, by string) tea.Cmd) tea.Cmd {
+func (m *Model) needManager(action string, detail detail, then func(m *Model, by string) tea.Cmd) tea.Cmd {
 	if !m.staff.on {
 		return then(m, "")
 	}
@@ -149,13 +186,13 @@ func (m *Model) needManager(action, detail string, then func(m *Model, by string
 	m.staff.back = m.screen
 	m.screen = screenStaff
 	m.staff.approval = a
-	m.setInfo(m.t("A manager's approval is needed: ") + m.t(action))
+	m.setInfo(m.t("A manager's approval is needed: ") + m.action(action))
 	return m.staffPrompt(askID)
 }
 
 func (m *Model) recordApproval(a *approval, manager store.User) tea.Cmd {
 	st := m.opt.Staff
-	rec := store.Approval{At: m.opt.Now(), By: manager.ID, Action: a.action, Detail: a.detail}
+	rec := store.Approval{At: m.opt.Now(), By: manager.ID, Action: a.action, Detail: a.detail.text(English.T)}
 	if c := m.staff.clerk; c != nil && c.ID != manager.ID {
 		rec.For = c.ID
 	}
@@ -306,7 +343,7 @@ func (m *Model) locked() bool { return m.staff.on && m.staff.clerk == nil }
 
 // noSale opens the drawer without a sale, once a manager approves.
 func (m *Model) noSale() tea.Cmd {
-	return m.needManager(store.ActionNoSale, "drawer opened without a sale", func(m *Model, _ string) tea.Cmd {
+	return m.needManager(store.ActionNoSale, about("drawer opened without a sale"), func(m *Model, _ string) tea.Cmd {
 		m.setInfo(m.t("Drawer opened: no sale"))
 		return m.openDrawer()
 	})
@@ -321,9 +358,9 @@ func (m *Model) viewStaff() string {
 	}
 	b.WriteString(m.header(title) + "\n\n")
 	if a := m.staff.approval; a != nil {
-		b.WriteString("  " + s.Title.Render(m.t("A manager approves: ")+m.t(a.action)) + "\n")
-		if a.detail != "" {
-			b.WriteString("  " + s.Dim.Render(m.t(sanitize.Text(a.detail))) + "\n")
+		b.WriteString("  " + s.Title.Render(m.t("A manager approves: ")+m.action(a.action)) + "\n")
+		if d := a.detail.text(m.t); d != "" {
+			b.WriteString("  " + s.Dim.Render(sanitize.Text(d)) + "\n")
 		}
 		b.WriteString("\n")
 	}
@@ -331,7 +368,7 @@ func (m *Model) viewStaff() string {
 		b.WriteString("  " + s.Dim.Render(m.t("Checking…")) + "\n")
 		return m.frame(b.String(), nil)
 	}
-	b.WriteString("  " + s.Prompt.Render(m.staff.input.View()) + "\n")
+	b.WriteString("  " + s.Prompt.Render(inputView(m.staff.input)) + "\n")
 	keys := []key.Binding{m.keys.Apply}
 	if m.staff.approval != nil {
 		keys = append(keys, m.keys.Cancel)

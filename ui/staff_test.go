@@ -69,7 +69,7 @@ func TestNoSaleNeedsAManager(t *testing.T) {
 	h.typeText("0")
 	h.enter()
 	h.key(tea.KeyF11)
-	h.wantScreen("Manager approval", "A manager approves: no-sale")
+	h.wantScreen("Manager approval", "A manager approves: opening the drawer without a sale")
 	h.login("ann", "5678")
 	h.wantScreen("Ann is not a manager")
 	h.login("boss", "1234")
@@ -97,7 +97,7 @@ func TestAManagersPINLeavesTheKiosk(t *testing.T) {
 	h.typeText("0")
 	h.enter()
 	h.send(tea.KeyPressMsg{Code: 'q', Mod: tea.ModCtrl})
-	h.wantScreen("A manager approves: leave-kiosk")
+	h.wantScreen("A manager approves: leaving kiosk mode")
 	h.login("boss", "1234")
 	if h.held == nil {
 		t.Fatal("nothing follows the approval")

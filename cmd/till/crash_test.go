@@ -1080,8 +1080,12 @@ func (r *crashRun) finishOpenSale() {
 		case strings.Contains(scr, "TOTAL TWD 0.00") && strings.Contains(scr, "Code:"):
 			return
 		case strings.Contains(scr, "Code:") && strings.Contains(scr, "TOTAL TWD"):
+			// Refused while a restored pass is still being redeemed: the
+			// next round presses again.
 			r.tm.keys("F12")
-			r.tm.waitFor(q("Choose a tender"))
+			for end := time.Now().Add(2 * time.Second); time.Now().Before(end) && !strings.Contains(r.tm.screen(), "Choose a tender"); {
+				time.Sleep(pollEvery)
+			}
 		}
 		time.Sleep(pollEvery)
 	}

@@ -13,7 +13,12 @@ package printer
 //	                                   Whether it is read as Big5 or GB18030 is the printer's model (TW or
 //	                                   CN) or its memory switch; the spec's encoding must match it.
 //	LF                 0A              print the line and feed
-//	ESC a n            1B 61 n         justification: 0 left, 1 centre (around QR codes)
+//	ESC a n            1B 61 n         justification: 0 left, 1 centre (around the barcode and QR codes)
+//	GS h n             1D 68 n         barcode height n dots (barHeight)
+//	GS w n             1D 77 n         barcode module width n dots (barModule: 2)
+//	GS H 2             1D 48 02        barcode's human-readable text below it
+//	GS k 73 n d…       1D 6B 49 n d…   CODE128 barcode of n bytes d: "{B" (code set B) then the
+//	                                   receipt number's digits, never outside text (receiptBarcode)
 //	GS ( k … 165       1D 28 6B 04 00 31 41 32 00   QR: model 2
 //	GS ( k … 167       1D 28 6B 03 00 31 43 n       QR: module size n dots
 //	GS ( k … 169       1D 28 6B 03 00 31 45 31      QR: error correction level M (15%)
@@ -43,6 +48,14 @@ const (
 	qrModule  = 6  // dots per module: about 0.85 mm at 180 dpi, easy for gate scanners
 	qrLevelM  = 49 // '1'
 	qrModel2  = 50 // '2'
+)
+
+// Receipt number barcode settings.
+const (
+	barHeight = 80 // dots: about 10 mm, an easy target for a handheld scanner
+	barModule = 2  // dots per module: 000123 is 101 modules, 202 dots of the 504 that 42 columns span
+	barHRI    = 2  // human-readable text below the bars
+	code128   = 73 // GS k m: CODE128, the data's length in n
 )
 
 // Drawer pulse timing, in units of 2 ms: the common 50 ms on, 500 ms off.
@@ -80,6 +93,15 @@ func appendQR(b []byte, data string) []byte {
 	b = append(b, gs, '(', 'k', byte(n), byte(n>>8), '1', 'P', '0')
 	b = append(b, data...)
 	return append(b, gs, '(', 'k', 3, 0, '1', 'Q', '0')
+}
+
+// appendBarcode prints data as a CODE128 barcode with its text below.
+// data must start with a code set ("{B") and hold 0x20..0x7E only, at most
+// 255 bytes: receiptBarcode's is "{B" and digits.
+func appendBarcode(b []byte, data string) []byte {
+	b = append(b, gs, 'h', barHeight, gs, 'w', barModule, gs, 'H', barHRI)
+	b = append(b, gs, 'k', code128, byte(len(data)))
+	return append(b, data...)
 }
 
 func appendCut(b []byte, c Cut) []byte {

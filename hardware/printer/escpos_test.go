@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 type token struct {
 	off  int
 	cmd  string // "text", or a command's name as in escpos.go
-	args []byte // a command's parameters; a text run's bytes; a QR code's data
+	args []byte // a command's parameters (GS k: m, n and the data); a text run's bytes; a QR code's data
 }
 
 func (t token) String() string {
@@ -25,6 +25,8 @@ func (t token) String() string {
 		return fmt.Sprintf("%5d text %q", t.off, t.args)
 	case "QR store":
 		return fmt.Sprintf("%5d QR store %q", t.off, t.args)
+	case "GS k":
+		return fmt.Sprintf("%5d GS k %d %d %q", t.off, t.args[0], t.args[1], t.args[2:])
 	}
 	return fmt.Sprintf("%5d %s % x", t.off, t.cmd, t.args)
 }
@@ -78,6 +80,24 @@ func parseStream(b []byte, enc Encoding) ([]token, error) {
 			if i+2 < len(b) && (b[i+2] == 65 || b[i+2] == 66) {
 				n = 2
 			}
+		case c == gs && i+1 < len(b) && (b[i+1] == 'h' || b[i+1] == 'w' || b[i+1] == 'H'):
+			name, n = "GS "+string(b[i+1]), 1
+		case c == gs && i+1 < len(b) && b[i+1] == 'k':
+			// Only what receiptBarcode makes: CODE128 (m=73) of "{B"
+			// and digits, n bytes long.
+			if err := need(i, 4); err != nil {
+				return nil, err
+			}
+			if err := need(i, 4+int(b[i+3])); err != nil {
+				return nil, err
+			}
+			data := b[i+4 : i+4+int(b[i+3])]
+			if b[i+2] != code128 || len(data) < 3 || string(data[:2]) != "{B" || strings.ContainsFunc(string(data[2:]), func(r rune) bool { return r < '0' || r > '9' }) {
+				return nil, fmt.Errorf("offset %d: GS k % x is not a CODE128 receipt number", i, b[i+2:i+4+len(data)])
+			}
+			out = append(out, token{off: i, cmd: "GS k", args: append([]byte(nil), b[i+2:i+4+len(data)]...)})
+			i += 4 + len(data)
+			continue
 		case c == gs && i+2 < len(b) && b[i+1] == '(' && b[i+2] == 'k':
 			if err := need(i, 5); err != nil {
 				return nil, err
@@ -212,7 +232,8 @@ func checkGolden(t *testing.T, name string, got []byte, enc Encoding) {
 }
 
 func TestParseStreamRefusesForeignCommands(t *testing.T) {
-	for _, b := range []string{"ab\x1b", "\x1d!\x11", "\x07", "a\x7fb", "\xa4", "\xa4\x1b", "\xa4\x7f", "\x1d(k\x10\x00", "\x1b@\x1bp\x00"} {
+	for _, b := range []string{"ab\x1b", "\x1d!\x11", "\x07", "a\x7fb", "\xa4", "\xa4\x1b", "\xa4\x7f", "\x1d(k\x10\x00", "\x1b@\x1bp\x00",
+		"\x1dk", "\x1dkI", "\x1dkI\x08{B0001", "\x1dkA\x06000123", "\x1dk\x04000123\x00", "\x1dkI\x08{A000123", "\x1dkI\x08{B00\x1bp23", "\x1dkI\x02{B", "\x1dh"} {
 		if _, err := parseStream([]byte(b), Big5); err == nil {
 			t.Errorf("%q parsed", b)
 		}

@@ -1,6 +1,7 @@
 package printer
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 // caption hold, rendering never panics and the stream holds this
 // package's commands only: one init first, one cut last, no drawer pulse
 // or real-time command, every text byte part of a printable character,
-// every line within the width.
+// every line within the width, a receipt number's barcode on the receipt
+// (mode stands in for the number: 0 is none) and none on Compose's.
 func FuzzRender(f *testing.F) {
 	for _, p := range payloads {
 		f.Add("Tea"+p, "0001"+p, "https://v.example/"+p, p, uint8(1))
@@ -25,6 +27,7 @@ func FuzzRender(f *testing.F) {
 			Cut:      []Cut{CutPartial, CutFull, CutNone, CutPartial}[mode>>3&3],
 		}
 		s := sale.New("fuzz", "TWD", time.Date(2026, 11, 21, 6, 2, 0, 0, time.UTC))
+		s.Number = uint64(mode)
 		if _, err := s.Add(sale.Item{SKU: "X", Name: name, Price: 100, TaxClass: "standard", TicketSaleID: "P1"}, "X", 100, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -46,10 +49,16 @@ func FuzzRender(f *testing.F) {
 			t.Fatal(err)
 		}
 		docs = append(docs, b)
-		for _, b := range docs {
+		for i, b := range docs {
 			toks, err := parseStream(b, opt.Encoding)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, dump(b, opt.Encoding))
+			}
+			if want := i == 0 && mode != 0; (count(toks, "GS k") == 1) != want || count(toks, "GS k") > 1 {
+				t.Fatalf("%d barcodes, number %d:\n%s", count(toks, "GS k"), s.Number, dump(b, opt.Encoding))
+			}
+			if i == 0 && mode != 0 {
+				checkBarcode(t, toks, fmt.Sprintf("%06d", mode))
 			}
 			last := toks[len(toks)-1].cmd
 			if toks[0].cmd != "ESC @" || count(toks, "ESC @") != 1 || count(toks, "GS V")+count(toks, "ESC d") != 1 ||

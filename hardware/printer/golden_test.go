@@ -71,11 +71,12 @@ func render(t testing.TB, s *sale.Sale, opt Options) []byte {
 
 // checkReceipt checks a rendered receipt's structure: initialised once at
 // the start, double-byte mode as the encoding wants, every line within
-// the width, the QR codes wanted with model 2, size and level M, and the
-// cut last.
-func checkReceipt(t *testing.T, b []byte, opt Options, qr []string) []token {
+// the width, the receipt number's barcode (see checkBarcode), the QR
+// codes wanted with model 2, size and level M, and the cut last.
+func checkReceipt(t *testing.T, b []byte, opt Options, number string, qr []string) []token {
 	t.Helper()
 	toks := mustParse(t, b, opt.Encoding)
+	checkBarcode(t, toks, number)
 	if toks[0].cmd != "ESC @" || count(toks, "ESC @") != 1 {
 		t.Errorf("not one ESC @ at the start:\n%s", dump(b, opt.Encoding))
 	}
@@ -162,7 +163,7 @@ func TestGoldenReceipts(t *testing.T) {
 		t.Run(c.golden, func(t *testing.T) {
 			b := render(t, testSale(t, chineseNames, c.vouchers, c.orderURL), c.opt)
 			checkGolden(t, c.golden, b, c.opt.Encoding)
-			toks := checkReceipt(t, b, c.opt, c.qr)
+			toks := checkReceipt(t, b, c.opt, "000012", c.qr)
 			text := printedText(t, toks, c.opt.Encoding)
 			for _, want := range c.says {
 				if !strings.Contains(text, want) {
@@ -199,9 +200,9 @@ func TestPendingTicketsPrintNoQRCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := Options{Width: 42, Encoding: Big5, Cut: CutPartial}
-	checkReceipt(t, render(t, s, opt), opt, nil)
+	checkReceipt(t, render(t, s, opt), opt, "000012", nil)
 	s.SettleTickets("k1", sale.Tickets{Status: sale.TenderDeclined, Reason: "sold out", URL: "https://x.example/"})
-	checkReceipt(t, render(t, s, opt), opt, nil)
+	checkReceipt(t, render(t, s, opt), opt, "000012", nil)
 }
 
 func TestQRCodeFallsBackToTheBarcode(t *testing.T) {
@@ -211,7 +212,7 @@ func TestQRCodeFallsBackToTheBarcode(t *testing.T) {
 	b := render(t, s, opt)
 	// The long URL is too much for a QR code: its barcode stands in; the
 	// voucher with neither gets none; the order page is not needed.
-	toks := checkReceipt(t, b, opt, []string{"000001001"})
+	toks := checkReceipt(t, b, opt, "000012", []string{"000001001"})
 	if !strings.Contains(printedText(t, toks, ASCII), "token=xxx") {
 		t.Error("the long URL is not printed as text")
 	}
@@ -222,6 +223,94 @@ func TestRenderRefusesBadOptions(t *testing.T) {
 	for _, opt := range []Options{{}, {Width: 40, Encoding: ASCII, Cut: CutFull}, {Width: 42, Encoding: "utf8", Cut: CutFull}, {Width: 42, Encoding: ASCII, Cut: "half"}} {
 		if _, err := Render(s, testHeader, testCur, testTax, opt); err == nil {
 			t.Errorf("%+v accepted", opt)
+		}
+	}
+}
+
+// checkBarcode checks that a stream holds the receipt number's barcode
+// once, or no barcode command at all when number is "": CODE128 of "{B"
+// and the number, after the last text line and before any QR code, set
+// up with a scannable height, module width 2 and the text below, centred,
+// and left alignment restored right after it.
+func checkBarcode(t *testing.T, toks []token, number string) {
+	t.Helper()
+	n := count(toks, "GS k")
+	if number == "" {
+		if n+count(toks, "GS h")+count(toks, "GS w")+count(toks, "GS H") != 0 {
+			t.Errorf("barcode commands in a stream that wants none:\n%s", tokens(toks))
+		}
+		return
+	}
+	if n != 1 || count(toks, "GS h") != 1 || count(toks, "GS w") != 1 || count(toks, "GS H") != 1 {
+		t.Errorf("%d barcodes, want one of %s:\n%s", n, number, tokens(toks))
+		return
+	}
+	i := 0
+	for toks[i].cmd != "GS k" {
+		i++
+	}
+	data := "{B" + number
+	if want := append([]byte{73, byte(len(data))}, data...); !bytes.Equal(toks[i].args, want) {
+		t.Errorf("barcode % x, want % x", toks[i].args, want)
+	}
+	if i < 6 || i+1 >= len(toks) ||
+		toks[i-5].cmd != "LF" || toks[i-4].cmd != "ESC a" || toks[i-4].args[0] != 1 ||
+		toks[i-3].cmd != "GS h" || toks[i-3].args[0] < 60 || toks[i-3].args[0] > 80 ||
+		toks[i-2].cmd != "GS w" || toks[i-2].args[0] != 2 ||
+		toks[i-1].cmd != "GS H" || toks[i-1].args[0] != 2 ||
+		toks[i+1].cmd != "ESC a" || toks[i+1].args[0] != 0 {
+		t.Errorf("barcode not centred with height, module width 2 and text below, then left again:\n%s", tokens(toks))
+	}
+	// No QR code before it; no text after it but the QR codes' captions.
+	qr := false
+	for j, tk := range toks {
+		qr = qr || strings.HasPrefix(tk.cmd, "QR ")
+		if j < i && qr || j > i && !qr && tk.cmd == "text" {
+			t.Errorf("barcode not between the text and the QR codes:\n%s", tokens(toks))
+			break
+		}
+	}
+}
+
+func tokens(toks []token) string {
+	var s strings.Builder
+	for _, tk := range toks {
+		s.WriteString(tk.String() + "\n")
+	}
+	return s.String()
+}
+
+// A receipt carries its number as a barcode for the return screen's
+// scanner; a sale without a number, and reports and slips made by Compose,
+// carry none.
+func TestReceiptNumberBarcode(t *testing.T) {
+	for _, opt := range []Options{{Width: 42, Encoding: Big5, Cut: CutPartial}, {Width: 48, Encoding: ASCII, Cut: CutNone}} {
+		s := testSale(t, []string{"Tea"}, twoVouchers, "")
+		s.Number = 123
+		b := render(t, s, opt)
+		if n := bytes.Count(b, []byte("\x1dkI\x08{B000123")); n != 1 || bytes.Count(b, []byte("\x1dk")) != 1 {
+			t.Errorf("%s: GS k 73 8 {B000123 %d times in\n%s", opt.Encoding, n, dump(b, opt.Encoding))
+		}
+		toks := checkReceipt(t, b, opt, "000123", []string{"https://pass2u.example/v/1", "000001002"})
+		if !strings.Contains(printedText(t, toks, opt.Encoding), "Receipt 000123") {
+			t.Errorf("%s: the number the barcode holds is not the one printed", opt.Encoding)
+		}
+
+		s = testSale(t, []string{"Tea"}, nil, "")
+		s.Number = 1234567
+		checkReceipt(t, render(t, s, opt), opt, "1234567", nil)
+		s.Number = 0
+		checkReceipt(t, render(t, s, opt), opt, "", nil)
+
+		for _, codes := range [][]QR{nil, {{Data: "https://r.example/1", Caption: "Receipt 000123"}}} {
+			b, err := Compose([]string{"Z report", "Receipt 000123", "000123", "Sales  12  TWD 1,234.00"}, codes, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte("\x1dk")) {
+				t.Errorf("%s: Compose printed a barcode:\n%s", opt.Encoding, dump(b, opt.Encoding))
+			}
+			checkBarcode(t, mustParse(t, b, opt.Encoding), "")
 		}
 	}
 }

@@ -21,6 +21,8 @@ var payloads = map[string]string{
 	"status DLE EOT":    "\x10\x04\x01",
 	"chinese FS &":      "\x1c&",
 	"qr GS ( k":         "\x1d(k\x03\x001Q0",
+	"barcode GS k":      "\x1dkI\x08{B999999",
+	"barcode GS h":      "\x1dh\xff\x1dH\x03",
 	"form feed":         "\x0c",
 	"C1 CSI":            "\u009b2J",
 	"broken UTF-8 lead": "\xe4\x1b@",
@@ -63,6 +65,7 @@ func injectedSale(t testing.TB, p string) *sale.Sale {
 		}}); err != nil {
 		t.Fatal(err)
 	}
+	s.Number = 42
 	return s
 }
 
@@ -87,6 +90,8 @@ func TestInjectedCommandsNeverReachThePrinter(t *testing.T) {
 				count(toks, "ESC p")+count(toks, "DLE EOT")+count(toks, "DLE DC4") != 0 || count(toks, "FS &") > 1 || count(toks, "QR print") != 2 {
 				t.Errorf("%s in %s: the stream's commands were changed:\n%s", name, enc, dump(b, enc))
 			}
+			// The one barcode is the sale's number, whatever the text holds.
+			checkBarcode(t, toks, "000042")
 			// Belt and braces, on the raw bytes.
 			for _, seq := range []string{"\x1bp", "\x10\x04", "\x10\x14", "\x1b@\x1b@"} {
 				if bytes.Contains(b, []byte(seq)) {
@@ -95,6 +100,9 @@ func TestInjectedCommandsNeverReachThePrinter(t *testing.T) {
 			}
 			if n := bytes.Count(b, []byte("\x1dV")); n != 1 {
 				t.Errorf("%s in %s: %d GS V", name, enc, n)
+			}
+			if n := bytes.Count(b, []byte("\x1dk")); n != 1 {
+				t.Errorf("%s in %s: %d GS k", name, enc, n)
 			}
 			for _, tk := range toks {
 				if tk.cmd == "QR store" && strings.ContainsFunc(string(tk.args), isControl) {

@@ -17,9 +17,13 @@ type QR struct {
 }
 
 // Render is the whole print job for a sale's receipt: the lines of
-// store/receipt at opt.Width, a QR code for each e-ticket voucher (its URL,
-// or its barcode when it has none) or else for the order's page, then the
-// cut. See Compose for the byte stream.
+// store/receipt at opt.Width, the receipt number as a CODE128 barcode (the
+// return screen takes it from a scanner), a QR code for each e-ticket
+// voucher (its URL, or its barcode when it has none) or else for the
+// order's page, then the cut. See Compose for the byte stream; the barcode
+// comes after the lines: LF, ESC a 1, GS h 80, GS w 2, GS H 2,
+// GS k 73 n "{B" and the number's digits, ESC a 0. A sale without a number
+// gets no barcode.
 func Render(s *sale.Sale, h receipt.Header, cur money.Currency, tax sale.TaxRules, opt Options) ([]byte, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
@@ -28,7 +32,17 @@ func Render(s *sale.Sale, h receipt.Header, cur money.Currency, tax sale.TaxRule
 	if err != nil {
 		return nil, err
 	}
-	return Compose(lines, ticketCodes(s.Tickets), opt)
+	return compose(lines, receiptBarcode(s.Number), ticketCodes(s.Tickets), opt)
+}
+
+// receiptBarcode is the CODE128 data for receipt number n: code set B and
+// the number as printed on the receipt ("%06d"), or "" for no number. It
+// is made of the number alone, so no outside text reaches GS k.
+func receiptBarcode(n uint64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("{B%06d", n)
 }
 
 // Compose is the print job for any document of text lines and QR codes:
@@ -45,6 +59,12 @@ func Render(s *sale.Sale, h receipt.Header, cur money.Currency, tax sale.TaxRule
 // cleaned is left out, caption and all. Compose never fails on text: a
 // character the encoding lacks prints as a stand-in (see textEncoder).
 func Compose(lines []string, codes []QR, opt Options) ([]byte, error) {
+	return compose(lines, "", codes, opt)
+}
+
+// compose is Compose with a CODE128 barcode of barcode (receiptBarcode's
+// data; none when "") centred between the lines and the QR codes.
+func compose(lines []string, barcode string, codes []QR, opt Options) ([]byte, error) {
 	if err := opt.Validate(); err != nil {
 		return nil, err
 	}
@@ -52,6 +72,10 @@ func Compose(lines []string, codes []QR, opt Options) ([]byte, error) {
 	b := appendInit(make([]byte, 0, 64+len(lines)*(opt.Width+1)), opt.Encoding)
 	for _, l := range lines {
 		b = append(e.appendFit(b, l, opt.Width), lf)
+	}
+	if barcode != "" {
+		b = appendAlign(append(b, lf), true)
+		b = appendAlign(appendBarcode(b, barcode), false)
 	}
 	for _, c := range codes {
 		data, ok := qrData(c.Data)
