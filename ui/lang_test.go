@@ -303,8 +303,6 @@ func TestNoDeadTranslations(t *testing.T) {
 	}
 }
 
-// Every string literal the UI's source hands m.t has a translation, so no
-// screen text is left in English by a missing entry.
 // translated reports a call whose first argument the screen shows
 // translated: m.t(s), and about(format, …) for an approval's detail.
 func translated(fun ast.Expr) bool {
@@ -319,6 +317,8 @@ func translated(fun ast.Expr) bool {
 	return ok && x.Name == "m"
 }
 
+// Every string literal the UI's source hands m.t or about has a translation, so no
+// screen text is left in English by a missing entry.
 func TestEveryScreenStringTranslated(t *testing.T) {
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"till/store"
+	"till/store/sale"
 	"till/store/sanitize"
 )
 
@@ -18,7 +19,7 @@ func (m *Model) openPriceOverride() tea.Cmd {
 	case !ok:
 		return nil
 	case l.Coupon != nil:
-		m.setError(m.t("a coupon's price cannot be changed"))
+		m.setError(m.errText(sale.ErrOverrideCoupon))
 		return nil
 	}
 	format := m.t("New price for %s: ")
@@ -38,7 +39,7 @@ func (m *Model) updatePricePrompt(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	price, err := m.opt.Currency.Parse(strings.TrimSpace(m.qtyInput.Value()))
-	if err != nil || price < 0 {
+	if err != nil || price < 0 || price > sale.MaxOverride {
 		m.setError(fmt.Sprintf(m.t("Type the new price, e.g. %s"), m.opt.Currency.Plain(9900)))
 		return nil
 	}
@@ -50,8 +51,10 @@ func (m *Model) updatePricePrompt(msg tea.Msg) tea.Cmd {
 		return focus
 	}
 	detail := about("%s: %s to %s", sanitize.Text(l.Name), m.opt.Currency.Format(l.UnitPrice), m.opt.Currency.Format(price))
+	saleID := m.sale.ID
 	return tea.Batch(focus, m.needManager(store.ActionPriceOverride, detail, func(m *Model, by string) tea.Cmd {
-		if m.sale == nil {
+		if m.sale == nil || m.sale.ID != saleID {
+			m.setError(m.t("The sale changed before the price was approved: nothing was done"))
 			return nil
 		}
 		if err := m.sale.OverridePrice(id, price, by, m.opt.Now()); err != nil {

@@ -61,7 +61,7 @@ func TestReportWordsZhTWLinesFit(t *testing.T) {
 	// still pending.
 	n := 0
 	key := func() string { n++; return fmt.Sprint("r", n) }
-	parts := []sale.RefundPart{{TenderKey: "k1", Method: "LINE Pay", Provider: "cancan", Amount: 2000}, {Method: sale.MethodCash, Amount: 5500}}
+	parts := []sale.RefundPart{{TenderKey: "k1", Method: "LINE Pay", Amount: 2000}, {Method: sale.MethodCash, Amount: 5500}}
 	if _, _, err := s.AddReturn([]sale.ReturnLine{{LineID: 1, Qty: 1}}, parts, key, "bob", at(12)); err != nil {
 		t.Fatal(err)
 	}

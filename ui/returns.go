@@ -47,6 +47,8 @@ type returnState struct {
 type returnSaleMsg struct {
 	sale *sale.Sale
 	err  error
+	// refresh is a read of the return on show, after a refund settled.
+	refresh bool
 }
 
 type returnedMsg struct {
@@ -80,19 +82,26 @@ func (m *Model) loadReturn(entry string) tea.Cmd {
 		m.setError(m.t("Type the receipt number as printed, e.g. 000123"))
 		return nil
 	}
-	return m.readReturnSale(n)
+	return readReturnSale(m.opt.Store, n, false)
 }
 
-func (m *Model) readReturnSale(n uint64) tea.Cmd {
-	st := m.opt.Store
+func readReturnSale(st Store, n uint64, refresh bool) tea.Cmd {
 	return func() tea.Msg {
 		s, err := st.SaleByNumber(n)
-		return returnSaleMsg{sale: s, err: err}
+		return returnSaleMsg{sale: s, err: err, refresh: refresh}
 	}
 }
 
 func (m *Model) onReturnSale(msg returnSaleMsg) tea.Cmd {
-	if m.screen != screenReturn {
+	if msg.refresh {
+		// Only for the slip it was read for: the clerk may have moved on.
+		if m.screen == screenReturn && m.ret.mode == returnDone && msg.err == nil && msg.sale.ID == m.ret.sale.ID {
+			m.ret.sale = msg.sale
+			m.tellDeclined()
+		}
+		return nil
+	}
+	if m.screen != screenReturn || m.ret.mode != returnAsk {
 		return nil
 	}
 	switch {
@@ -101,11 +110,6 @@ func (m *Model) onReturnSale(msg returnSaleMsg) tea.Cmd {
 		return nil
 	case msg.err != nil:
 		m.setError(m.t("The sale could not be read: ") + m.errText(msg.err))
-		return nil
-	}
-	if m.ret.mode == returnDone {
-		m.ret.sale = msg.sale // a refund settled: the slip follows
-		m.tellDeclined()
 		return nil
 	}
 	m.ret = returnState{mode: returnPick, sale: msg.sale, picks: map[int]int64{}}
@@ -138,7 +142,7 @@ func (m *Model) tellDeclined() {
 func (m *Model) returnLines() []sale.Line {
 	var out []sale.Line
 	for _, l := range m.ret.sale.Lines {
-		if !l.Voided && l.Coupon == nil {
+		if sale.Returnable(l) {
 			out = append(out, l)
 		}
 	}
@@ -219,6 +223,8 @@ func (m *Model) pickReturn(press tea.KeyPressMsg) tea.Cmd {
 		m.ret.cursor = max(m.ret.cursor-1, 0)
 	case key.Matches(press, m.keys.ListDown):
 		m.ret.cursor = min(m.ret.cursor+1, len(lines)-1)
+	case left == 0 && (key.Matches(press, m.keys.ReturnLine) || key.Matches(press, m.keys.ReturnMore)):
+		m.setInfo(m.t("All of this line has come back already"))
 	case key.Matches(press, m.keys.ReturnLine):
 		picked = left - picked // all of it, or none again
 	case key.Matches(press, m.keys.ReturnMore):
@@ -272,7 +278,9 @@ func (m *Model) confirmReturn() tea.Cmd {
 	detail := about("return of %s on receipt %06d", m.opt.Currency.Format(value), m.ret.sale.Number)
 	number, picks, toCash := m.ret.sale.Number, m.returnPicks(), m.ret.toCash
 	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
-		m.screen = screenReturn
+		if !m.onReturnOf(number) {
+			return nil
+		}
 		m.ret.mode = returnSaving
 		clerk := ""
 		if c := m.staff.clerk; c != nil {
@@ -280,6 +288,20 @@ func (m *Model) confirmReturn() tea.Cmd {
 		}
 		return returnCmd(m.opt.Store, number, picks, toCash, m.canRefund, m.opt.NewID, clerk, m.opt.Now())
 	})
+}
+
+// AdjustmentOp is the provider operation of a void or refund a just
+// recorded on s. It carries what of the payment was given back before,
+// by which SWiP tells a refund sent again after a crash.
+func AdjustmentOp(s *sale.Sale, a sale.Adjustment, now time.Time) providers.Op {
+	tn := s.Tender(a.TenderKey)
+	left, _ := s.Refundable(a.TenderKey) // a included
+	kind := providers.KindRefund
+	if a.Kind == sale.AdjustVoid {
+		kind = providers.KindVoid
+	}
+	return providers.Op{Provider: tn.Provider, Kind: kind, Key: a.Key, SaleID: s.ID, Wallet: tn.Wallet, Currency: s.Currency,
+		Target: tn.Key, Amount: a.Amount, Returned: max(tn.Amount-left-a.Amount, 0), Created: now}
 }
 
 // returnCmd records the return on the stored sale with its provider
@@ -305,13 +327,7 @@ func returnCmd(st Store, number uint64, picks []sale.ReturnLine, toCash bool, ca
 				if a.TenderKey == "" {
 					continue // cash, handed over now
 				}
-				tn := s.Tender(a.TenderKey)
-				left, _ := s.Refundable(a.TenderKey)
-				// What was given back before, by which SWiP tells a
-				// refund sent again after a crash.
-				op := providers.Op{Provider: tn.Provider, Kind: providers.KindRefund, Key: a.Key, SaleID: s.ID, Wallet: tn.Wallet,
-					Currency: s.Currency, Target: tn.Key, Amount: a.Amount, Returned: tn.Amount - left - a.Amount, Created: now}
-				changes = append(changes, journalEntry(op, true, store.OpQueued))
+				changes = append(changes, journalEntry(AdjustmentOp(s, a, now), true, store.OpQueued))
 			}
 			for _, l := range s.Lines {
 				if l.Coupon == nil || !slices.Contains(r.Passes, l.ID) {
@@ -355,6 +371,16 @@ func (m *Model) onReturned(msg returnedMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// onReturnOf reports that the return of receipt number is still on show
+// when its approval comes: the clerk may have left it meanwhile.
+func (m *Model) onReturnOf(number uint64) bool {
+	if m.screen != screenReturn || m.ret.sale == nil || m.ret.sale.Number != number {
+		m.setError(m.t("The return was left before it was approved: nothing was done"))
+		return false
+	}
+	return true
+}
+
 // payDeclinedInCash pays the sale's refused return refunds in cash
 // instead, once a manager approves.
 func (m *Model) payDeclinedInCash() tea.Cmd {
@@ -363,12 +389,15 @@ func (m *Model) payDeclinedInCash() tea.Cmd {
 		owed += a.Amount
 	}
 	if owed == 0 {
+		m.setInfo(m.t("No refused refund is owed on this receipt"))
 		return nil
 	}
 	number := m.ret.sale.Number
 	detail := about("cash for a refused refund of %s on receipt %06d", m.opt.Currency.Format(owed), number)
 	return m.needManager(store.ActionRefund, detail, func(m *Model, _ string) tea.Cmd {
-		m.screen = screenReturn
+		if !m.onReturnOf(number) {
+			return nil
+		}
 		st, newID, now := m.opt.Store, m.opt.NewID, m.opt.Now()
 		return func() tea.Msg {
 			var paid money.Amount
@@ -395,6 +424,10 @@ func (m *Model) onCashed(msg cashedMsg) tea.Cmd {
 	if m.screen == screenReturn && m.ret.sale != nil && m.ret.sale.ID == msg.sale.ID {
 		m.ret.sale = msg.sale
 	}
+	if msg.amount == 0 {
+		m.setInfo(m.t("No refused refund is owed on this receipt"))
+		return nil
+	}
 	m.setSuccess(fmt.Sprintf(m.t("Give the customer %s in cash"), m.opt.Currency.Format(msg.amount)))
 	cmds := []tea.Cmd{m.openDrawer()}
 	if m.ret.mode == returnDone {
@@ -409,7 +442,7 @@ func (m *Model) returnSettled(msg OperationMsg) tea.Cmd {
 	if m.screen != screenReturn || m.ret.mode != returnDone || m.ret.sale == nil || m.ret.sale.ID != msg.SaleID {
 		return nil
 	}
-	return m.readReturnSale(m.ret.sale.Number)
+	return readReturnSale(m.opt.Store, m.ret.sale.Number, true)
 }
 
 // returnSlip is the return as printed for the customer to sign.
@@ -500,6 +533,8 @@ func (m *Model) viewReturnPick(keys []key.Binding) string {
 	b.WriteString("\n")
 	parts, value, err := m.returnPlan()
 	switch {
+	case m.ret.mode == returnSaving:
+		b.WriteString(st.Dim.Render("  "+m.t("Recording the return…")) + "\n")
 	case errors.Is(err, sale.ErrNothingPicked):
 		b.WriteString(st.Dim.Render("  "+m.t("Nothing picked yet.")) + "\n")
 	case err != nil:

@@ -314,3 +314,57 @@ func TestARefusedRefundIsPaidInCash(t *testing.T) {
 		t.Errorf("status %q", h.m.status.text)
 	}
 }
+
+// An approval that comes after the clerk left the return does nothing.
+func TestAReturnLeftBeforeItsApprovalIsNotRecorded(t *testing.T) {
+	h := staffHarness(t, nil)
+	h.login("boss", "1234")
+	h.typeText("0")
+	h.enter()
+	h.cashSale()
+	h.openReturnOf("1")
+	h.send(space)
+	_, approve := h.m.Update(tea.KeyPressMsg{Code: tea.KeyEnter}) // a logged-in manager: recorded in the background
+	h.key(tea.KeyEscape)
+	h.run(approve)
+	h.run(h.held)
+	h.wantScreen("The return was left before it was approved: nothing was done")
+	if s, _ := h.db.SaleByNumber(1); len(s.Returns) != 0 {
+		t.Fatalf("returns %+v", s.Returns)
+	}
+	// Staying on it, the manager's own approval records it.
+	h.openReturnOf("1")
+	h.send(space)
+	h.enter()
+	h.run(h.held)
+	h.wantScreen("Return recorded")
+	if s, _ := h.db.SaleByNumber(1); len(s.Returns) != 1 || s.Returns[0].Clerk != "boss" {
+		t.Fatalf("returns %+v", s.Returns)
+	}
+}
+
+// A second refund of the same payment tells SWiP what went back before.
+func TestASecondWalletReturnCarriesWhatWentBackBefore(t *testing.T) {
+	fw := &fakeWallet{name: "cancan", pay: providers.Outcome{Status: providers.Approved, Reference: "cc-ref-1"}}
+	h := newHarnessWithPayments(t, nil, fw)
+	walletSale(h)
+	h.openReturnOf("1")
+	h.send(space) // the tea, 35.00
+	h.enter()
+	s, _ := h.db.SaleByNumber(1)
+	first := s.Adjustments[0].Key
+	if _, err := h.db.UpdateSale(1, func(s *sale.Sale) error { return s.SettleAdjustment(first, sale.TenderApproved, "rf-1", "") }); err != nil {
+		t.Fatal(err)
+	}
+	h.enter()
+	h.openReturnOf("1")
+	h.key(tea.KeyDown)
+	h.send(space) // the cola, 30.00
+	h.enter()
+	s, _ = h.db.SaleByNumber(1)
+	e, err := h.db.JournalGet(s.Adjustments[1].Key)
+	var op providers.Op
+	if err != nil || json.Unmarshal(e.Op, &op) != nil || op.Amount != 3000 || op.Returned != 3500 {
+		t.Fatalf("second refund %+v, %v", op, err)
+	}
+}

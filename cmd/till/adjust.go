@@ -16,6 +16,7 @@ import (
 	"till/store/money"
 	"till/store/sale"
 	"till/store/sanitize"
+	"till/ui"
 )
 
 // runAdjust voids or refunds a wallet payment of a completed sale:
@@ -73,7 +74,7 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 			return fmt.Errorf("--amount: %w", err)
 		}
 	} else if kind == sale.AdjustRefund {
-		if amount, err = s.Refundable(tn.Key); err != nil {
+		if amount, err = s.RefundLeft(tn.Key); err != nil {
 			return err
 		}
 	}
@@ -91,28 +92,17 @@ func runAdjust(kind string, g globals, args []string, stdout, stderr io.Writer) 
 	}
 	key := uuid.NewString()
 	now := time.Now()
-	var adj sale.Adjustment
-	op := providers.Op{Provider: tn.Provider, Kind: providers.KindRefund, Key: key, SaleID: s.ID, Wallet: tn.Wallet,
-		Currency: s.Currency, Target: tn.Key, Created: now}
-	if kind == sale.AdjustVoid {
-		op.Kind = providers.KindVoid
-	}
+	var op providers.Op
 	// The adjustment and its journal entry are committed together before
 	// the provider is asked; if the till stops now, the replay finishes it.
-	entry := store.JournalEntry{Provider: op.Provider, Kind: string(op.Kind), Key: key, SaleID: s.ID,
-		Deferrable: true, State: store.OpSent, Created: now}
+	entry := store.JournalEntry{Key: key, SaleID: s.ID, Deferrable: true, State: store.OpSent, Created: now}
 	if _, err := db.UpdateSale(receipt, func(s *sale.Sale) error {
-		left, err := s.Refundable(tn.Key)
+		adj, err := s.Adjust(kind, tn.Key, key, amount, now)
 		if err != nil {
 			return err
 		}
-		if adj, err = s.Adjust(kind, tn.Key, key, amount, now); err != nil {
-			return err
-		}
-		// What was given back before, by which SWiP tells a refund sent
-		// again after a crash.
-		op.Returned = tn.Amount - left
-		op.Amount = adj.Amount
+		op = ui.AdjustmentOp(s, adj, now)
+		entry.Provider, entry.Kind = op.Provider, string(op.Kind)
 		entry.Op, err = json.Marshal(op)
 		return err
 	}, store.JournalChange{Append: &entry}); err != nil {

@@ -398,7 +398,7 @@ func returnsFixture(t *testing.T) ([]*sale.Sale, Shift) {
 	s1.Lines = []sale.Line{line(1, "std", 5000, 2)}
 	s1.Tenders = []sale.Tender{{Method: "LINE Pay", Provider: "cancan", Wallet: "linepay", Key: "k1", Amount: 10000, Status: sale.TenderApproved}}
 	settled(t, s1, 1, at(9, 0))
-	ret(s1, 1, 1, []sale.RefundPart{{TenderKey: "k1", Method: "LINE Pay", Provider: "cancan", Amount: 3000}, cash(2000)[0]}, "bob", at(11, 0))
+	ret(s1, 1, 1, []sale.RefundPart{{TenderKey: "k1", Method: "LINE Pay", Amount: 3000}, cash(2000)[0]}, "bob", at(11, 0))
 	if err := s1.SettleAdjustment("r1", sale.TenderApproved, "ref", ""); err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,14 @@ func (s *Sale) Refundable(tenderKey string) (money.Amount, error) {
 	return left, nil
 }
 
+// RefundLeft is what a refund of the payment with key can give back: what
+// is left of it, and no more than what is left of the sale, of which a
+// return may have given part back in cash.
+func (s *Sale) RefundLeft(tenderKey string) (money.Amount, error) {
+	left, err := s.Refundable(tenderKey)
+	return min(left, s.givenBackLeft()), err
+}
+
 // Adjust records a void or refund as pending. A void takes the whole
 // tender and only while nothing of it was refunded.
 func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time.Time) (Adjustment, error) {
@@ -88,18 +96,12 @@ func (s *Sale) Adjust(kind, tenderKey, key string, amount money.Amount, now time
 	}
 	switch kind {
 	case AdjustVoid:
-		var tn Tender
-		for _, t := range s.Tenders {
-			if t.Key == tenderKey {
-				tn = t
-			}
-		}
-		if left != tn.Amount {
+		// Nothing of it, nor of the sale (a return in cash), given back.
+		if tn := s.Tender(tenderKey); left != tn.Amount || tn.Amount > s.givenBackLeft() {
 			return Adjustment{}, ErrPartlyRefunded
 		}
 		amount = left
 	case AdjustRefund:
-		// A return may have given part of it back in cash already.
 		left = min(left, s.givenBackLeft())
 		if amount <= 0 || amount > left {
 			return Adjustment{}, fmt.Errorf("%w (%d)", ErrRefundAmount, left)

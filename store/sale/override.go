@@ -7,8 +7,8 @@ import (
 	"till/store/money"
 )
 
-// MaxOverride bounds an overridden unit price, as catalog prices are
-// bounded, so that a slip of the finger cannot make a huge sale.
+// MaxOverride bounds an overridden unit price (in minor units), so that
+// a slip of the finger cannot make a huge sale.
 const MaxOverride money.Amount = 100_000_000
 
 // Override records a manager's change of a line's unit price. Lines

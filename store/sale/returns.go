@@ -35,8 +35,6 @@ type Return struct {
 type RefundPart struct {
 	TenderKey string       `json:"tender_key,omitempty"`
 	Method    string       `json:"method"`
-	Provider  string       `json:"provider,omitempty"`
-	Wallet    string       `json:"wallet,omitempty"`
 	Amount    money.Amount `json:"amount"`
 }
 
@@ -51,12 +49,12 @@ var (
 	ErrNoDeclinedRefund = errors.New("no refused refund of a return has that key")
 	// ErrTicketReturn: an e-ticket's money goes back once its provider
 	// has cancelled the ticket, which the return screen cannot ask yet.
-	ErrTicketReturn = errors.New("an e-ticket cannot be returned at the till: refund it with till tickets --refund")
+	ErrTicketReturn = errors.New("an e-ticket cannot be returned at the till: cancel it with till tickets --refund, then refund it with till refund")
 )
 
-// returnable reports a line goods can come back from: sold, not voided,
+// Returnable reports a line goods can come back from: sold, not voided,
 // not a coupon.
-func returnable(l Line) bool { return !l.Voided && l.Coupon == nil }
+func Returnable(l Line) bool { return !l.Voided && l.Coupon == nil }
 
 // ReturnedQty is how much of the line has come back so far.
 func (s *Sale) ReturnedQty(lineID int) int64 {
@@ -83,11 +81,12 @@ func portion(l Line, qty int64) money.Amount {
 // price, with its tax where tax comes on top, so a zero-rated item and a
 // taxed one each get back what they cost.
 func (s *Sale) weight(l Line, qty int64) int64 {
-	w := int64(portion(l, qty))
+	w := portion(l, qty)
 	if s.TaxMode == TaxExclusive {
-		w *= 10000 + s.TaxRates[l.TaxClass]
+		// Within MaxUnits and catalog prices this cannot fail.
+		w, _ = money.MulDiv(w, 10000+s.TaxRates[l.TaxClass], 10000)
 	}
-	return w
+	return int64(w)
 }
 
 // ReturnValue is what bringing back picks refunds: their share of what
@@ -110,7 +109,7 @@ func (s *Sale) returnShare(picks []ReturnLine) (money.Amount, error) {
 	var gross, before, now int64
 	byID := map[int]Line{}
 	for _, l := range s.Lines {
-		if returnable(l) {
+		if Returnable(l) {
 			gross += s.weight(l, l.Qty)
 			before += s.weight(l, s.ReturnedQty(l.ID))
 			byID[l.ID] = l
@@ -189,12 +188,12 @@ func (s *Sale) PlanRefund(amount money.Amount, toCash bool, canRefund func(provi
 		if toCash || amount <= 0 || tn.Provider == "" || tn.Key == "" || !canRefund(tn.Provider) || s.adjustmentOpen(tn.Key) {
 			continue
 		}
-		left, err := s.Refundable(tn.Key)
+		left, err := s.RefundLeft(tn.Key)
 		if err != nil || left <= 0 {
 			continue
 		}
 		take := min(left, amount)
-		parts = append(parts, RefundPart{TenderKey: tn.Key, Method: tn.Method, Provider: tn.Provider, Wallet: tn.Wallet, Amount: take})
+		parts = append(parts, RefundPart{TenderKey: tn.Key, Method: tn.Method, Amount: take})
 		amount -= take
 	}
 	if amount > 0 {
@@ -271,7 +270,7 @@ func (s *Sale) AddReturn(picks []ReturnLine, parts []RefundPart, newKey func() s
 // allReturned reports that every item sold has come back.
 func (s *Sale) allReturned() bool {
 	for _, l := range s.Lines {
-		if returnable(l) && s.ReturnedQty(l.ID) < l.Qty {
+		if Returnable(l) && s.ReturnedQty(l.ID) < l.Qty {
 			return false
 		}
 	}
@@ -305,6 +304,10 @@ func (s *Sale) RefundInCash(key, newKey string, now time.Time) (Adjustment, erro
 	for _, d := range s.DeclinedRefunds() {
 		if d.Key != key {
 			continue
+		}
+		// The payment may have been refunded since, another way.
+		if d.Amount > s.givenBackLeft() {
+			return Adjustment{}, ErrNothingLeft
 		}
 		a := Adjustment{Kind: AdjustRefund, Method: MethodCash, Key: newKey, Amount: d.Amount, Status: TenderApproved,
 			Return: d.Return, Replaces: d.Key, At: now}

@@ -271,10 +271,10 @@ func mixedPaid(t *testing.T) *Sale {
 
 func TestPlanRefund(t *testing.T) {
 	wechat := func(a money.Amount) RefundPart {
-		return RefundPart{TenderKey: "pay-1", Method: "WeChat Pay", Provider: "cancan", Wallet: "w-pay-1", Amount: a}
+		return RefundPart{TenderKey: "pay-1", Method: "WeChat Pay", Amount: a}
 	}
 	alipay := func(a money.Amount) RefundPart {
-		return RefundPart{TenderKey: "pay-2", Method: "Alipay", Provider: "swip", Wallet: "w-pay-2", Amount: a}
+		return RefundPart{TenderKey: "pay-2", Method: "Alipay", Amount: a}
 	}
 	cash := func(a money.Amount) RefundPart { return RefundPart{Method: MethodCash, Amount: a} }
 	twoWallets := func(t *testing.T) *Sale {
@@ -313,8 +313,12 @@ func TestPlanRefund(t *testing.T) {
 			}
 		}, 8000, false, anyProvider, []RefundPart{wechat(3500), cash(4500)}},
 		{"declined refund gives nothing back", mixedPaid, func(t *testing.T, s *Sale) {
-			s.Adjust(AdjustRefund, "pay-1", "r1", 2500, now)
-			s.SettleAdjustment("r1", TenderDeclined, "", "refund_not_allowed")
+			if _, err := s.Adjust(AdjustRefund, "pay-1", "r1", 2500, now); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SettleAdjustment("r1", TenderDeclined, "", "refund_not_allowed"); err != nil {
+				t.Fatal(err)
+			}
 		}, 8000, false, anyProvider, []RefundPart{wechat(6000), cash(2000)}},
 		{"wallet refund still open", mixedPaid, func(t *testing.T, s *Sale) {
 			if _, err := s.Adjust(AdjustRefund, "pay-1", "r1", 1000, now); err != nil {
@@ -588,5 +592,37 @@ func TestReturnsWeighTaxOnTop(t *testing.T) {
 	s.TaxMode, s.TaxRates = "", nil
 	if v, _ := s.ReturnValue([]ReturnLine{{2, 1}}); v != 5103 { // 86.75 × 50/85
 		t.Errorf("the bread of an older sale: %d", v)
+	}
+}
+
+// Money a return gave back in cash cannot go back again by a void, nor a
+// refused refund be paid in cash once the payment was refunded another
+// way.
+func TestNothingIsGivenBackTwice(t *testing.T) {
+	s := completed(t, paidByWallet(t), inclusive) // 105.00 by WeChat Pay
+	if _, _, err := s.AddReturn([]ReturnLine{{1, 1}}, []RefundPart{{Method: MethodCash, Amount: 3500}}, keys(), "", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Adjust(AdjustVoid, "pay-1", "v1", 0, now); !errors.Is(err, ErrPartlyRefunded) {
+		t.Errorf("a void after a cash return: %v", err)
+	}
+	if left, err := s.RefundLeft("pay-1"); err != nil || left != 7000 {
+		t.Errorf("left to refund %d, %v", left, err)
+	}
+
+	s = completed(t, paidByWallet(t), inclusive)
+	_, adjs, err := s.AddReturn([]ReturnLine{{1, 3}}, s.PlanRefund(10500, false, anyProvider), keys(), "", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SettleAdjustment(adjs[0].Key, TenderDeclined, "", "no"); err != nil {
+		t.Fatal(err)
+	}
+	// A manager refunds the payment by hand, then someone presses F6.
+	if _, err := s.Adjust(AdjustRefund, "pay-1", "r9", 10500, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RefundInCash(adjs[0].Key, "c1", now); !errors.Is(err, ErrNothingLeft) {
+		t.Errorf("paid in cash after a refund by hand: %v", err)
 	}
 }
