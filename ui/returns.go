@@ -440,6 +440,12 @@ func (m *Model) onCashed(msg cashedMsg) tea.Cmd {
 // its operations settles, so the slip shows the refund's outcome.
 func (m *Model) returnSettled(msg OperationMsg) tea.Cmd {
 	if m.screen != screenReturn || m.ret.mode != returnDone || m.ret.sale == nil || m.ret.sale.ID != msg.SaleID {
+		if msg.Kind == string(providers.KindRefund) && msg.Status == string(providers.Declined) && m.sale == nil {
+			// Refused after the clerk left the slip: the customer may be
+			// owed the money still.
+			m.setError(fmt.Sprintf(m.t("A refund was refused (%s): a return's is paid in cash with F6 on its return (ctrl+r)"),
+				sanitize.Text(orDefault(msg.Reason, m.t("no reason given")))))
+		}
 		return nil
 	}
 	return readReturnSale(m.opt.Store, m.ret.sale.Number, true)

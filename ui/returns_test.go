@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -366,5 +367,15 @@ func TestASecondWalletReturnCarriesWhatWentBackBefore(t *testing.T) {
 	var op providers.Op
 	if err != nil || json.Unmarshal(e.Op, &op) != nil || op.Amount != 3000 || op.Returned != 3500 {
 		t.Fatalf("second refund %+v, %v", op, err)
+	}
+}
+
+// A refund refused while the clerk sells on is told on the status line.
+func TestARefundRefusedLaterIsTold(t *testing.T) {
+	h := newHarness(t, nil)
+	h.send(OperationMsg{SaleID: "s-old", Key: "k", Kind: string(providers.KindRefund), Status: string(providers.Declined), Reason: "too late\x1b[31m"})
+	h.wantScreen("A refund was refused (too late", "F6 on its return (ctrl+r)")
+	if strings.Contains(h.m.View().Content, "late\x1b") || strings.Contains(h.screen(), "[31m") {
+		t.Error("the provider's reason reached the terminal raw")
 	}
 }
