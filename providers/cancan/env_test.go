@@ -1,14 +1,11 @@
 package cancan
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +14,7 @@ import (
 	"till/providers"
 	"till/providers/cancan/cancansim"
 	"till/providers/httpx"
+	"till/providers/httpx/httpxtest"
 	"till/store/money"
 )
 
@@ -29,31 +27,6 @@ var testGateways = map[string]string{
 	"linepay": "linepay_th_domestic",
 }
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-type recorded struct {
-	Method  string
-	Path    string // escaped, as sent
-	Header  http.Header
-	Body    []byte
-	Attempt int
-}
-
 // env is a simulator behind a real HTTP server and a client whose sleeps
 // are instant: they advance the fake clock and are recorded.
 type env struct {
@@ -61,14 +34,12 @@ type env struct {
 	sim    *cancansim.Sim
 	srv    *httptest.Server
 	client *Client
-	clock  *fakeClock
+	clock  *httpxtest.Clock
 	cfg    Config
+	hook   httpxtest.Hook
 
-	mu       sync.Mutex
-	sleeps   []time.Duration
-	requests []recorded
-	onSleep  func(n int) // called with the count of sleeps so far
-	before   func(r *http.Request)
+	httpxtest.Recorder // as the server read them
+	httpxtest.Sleeper
 }
 
 type setup struct {
@@ -80,26 +51,15 @@ type setup struct {
 
 func newEnv(t *testing.T, s setup) *env {
 	t.Helper()
-	e := &env{t: t, clock: &fakeClock{t: time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)}}
+	e := &env{t: t, clock: httpxtest.NewClock(time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC))}
+	e.Sleeper.Clock = e.clock
 	simOpts := append([]cancansim.Option{cancansim.WithAPIKey(testKey), cancansim.WithClock(e.clock.Now)}, s.sim...)
 	e.sim = cancansim.New(simOpts...)
-	var next http.Handler = e.sim
+	e.hook.Next = e.sim
 	if s.wrap != nil {
-		next = s.wrap(e.sim)
+		e.hook.Next = s.wrap(e.sim)
 	}
-	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		e.mu.Lock()
-		e.requests = append(e.requests, recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
-		before := e.before
-		e.mu.Unlock()
-		if before != nil {
-			before(r)
-		}
-		next.ServeHTTP(w, r)
-	}))
-	t.Cleanup(e.srv.Close)
+	e.srv = httpxtest.Server(t, e.Recorder.Handler(&e.hook))
 
 	e.cfg = Config{
 		BaseURL:      e.srv.URL + "/api/v2/",
@@ -116,20 +76,9 @@ func newEnv(t *testing.T, s setup) *env {
 	if s.cfg != nil {
 		s.cfg(&e.cfg)
 	}
-	sleep := func(ctx context.Context, d time.Duration) error {
-		e.mu.Lock()
-		e.sleeps = append(e.sleeps, d)
-		n, hook := len(e.sleeps), e.onSleep
-		e.mu.Unlock()
-		e.clock.Advance(d)
-		if hook != nil {
-			hook(n)
-		}
-		return ctx.Err()
-	}
 	opts := append([]httpx.Option{
 		httpx.WithClock(e.clock.Now),
-		httpx.WithSleep(sleep),
+		httpx.WithSleep(e.Sleep),
 		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
 	}, s.opts...)
 	c, err := New(e.cfg, opts...)
@@ -141,30 +90,7 @@ func newEnv(t *testing.T, s setup) *env {
 }
 
 // Before runs f on every request before the simulator sees it (nil: none).
-func (e *env) Before(f func(r *http.Request)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.before = f
-}
-
-// OnSleep runs f after every sleep with the count so far.
-func (e *env) OnSleep(f func(n int)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.onSleep = f
-}
-
-func (e *env) Sleeps() []time.Duration {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]time.Duration(nil), e.sleeps...)
-}
-
-func (e *env) Requests() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]recorded(nil), e.requests...)
-}
+func (e *env) Before(f func(r *http.Request)) { e.hook.Before(f) }
 
 // Methods lists the requests made, as "POST" and "GET".
 func (e *env) Methods() string {

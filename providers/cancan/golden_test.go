@@ -21,7 +21,7 @@ const (
 // transportHeaders are set by net/http, not by the adapter.
 var transportHeaders = []string{"Accept-Encoding", "User-Agent"}
 
-func lastRequest(t *testing.T, e *env, method string) recorded {
+func lastRequest(t *testing.T, e *env, method string) httpxtest.Recorded {
 	t.Helper()
 	reqs := e.Requests()
 	for i := len(reqs) - 1; i >= 0; i-- {
@@ -30,11 +30,11 @@ func lastRequest(t *testing.T, e *env, method string) recorded {
 		}
 	}
 	t.Fatalf("no %s request", method)
-	return recorded{}
+	return httpxtest.Recorded{}
 }
 
 // checkGolden compares the request r with testdata/NAME.golden.
-func checkGolden(t *testing.T, name string, r recorded) {
+func checkGolden(t *testing.T, name string, r httpxtest.Recorded) {
 	t.Helper()
 	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, func(k, v string) (string, bool) { return v, !slices.Contains(transportHeaders, k) }))
 }

@@ -1,21 +1,19 @@
 package pass2u
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"till/providers"
 	"till/providers/httpx"
+	"till/providers/httpx/httpxtest"
 	"till/providers/pass2u/pass2usim"
 )
 
@@ -27,32 +25,6 @@ const basePath = "/v2/checkout"
 
 var epoch = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// recorded is a request: URI is the path and query exactly as on the
-// wire.
-type recorded struct {
-	Method string
-	URI    string
-	Header http.Header
-	Body   []byte
-}
-
 // env is a Sim behind a real HTTP server under basePath, and a client
 // whose sleeps are instant (they advance the fake clock).
 type env struct {
@@ -60,48 +32,19 @@ type env struct {
 	sim    *pass2usim.Sim
 	srv    *httptest.Server
 	client *Client
-	clock  *fakeClock
+	clock  *httpxtest.Clock
 
-	mu       sync.Mutex
-	sent     []recorded // as the client wrote them
-	received []recorded // as the server read them
-	sleeps   []time.Duration
-}
-
-// recorder records requests on the client's side, where header names
-// are still as the adapter spelt them.
-type recorder struct {
-	e    *env
-	next http.RoundTripper
-}
-
-func (rt recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(r.Body)
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	rt.e.mu.Lock()
-	rt.e.sent = append(rt.e.sent, recorded{Method: r.Method, URI: r.URL.RequestURI(), Header: r.Header.Clone(), Body: body})
-	rt.e.mu.Unlock()
-	return rt.next.RoundTrip(r)
+	httpxtest.Sleeper
+	sent     httpxtest.Recorder // as the client wrote them
+	received httpxtest.Recorder // as the server read them
 }
 
 func newEnv(t *testing.T, cfg func(*Config), simOpts ...pass2usim.Option) *env {
 	t.Helper()
-	e := &env{t: t, clock: &fakeClock{t: epoch}}
+	e := &env{t: t, clock: httpxtest.NewClock(epoch)}
+	e.Sleeper.Clock = e.clock
 	e.sim = pass2usim.New(append([]pass2usim.Option{pass2usim.WithAPIKey(testKey), pass2usim.WithClock(e.clock.Now)}, simOpts...)...)
-	sim := http.StripPrefix(basePath, e.sim)
-	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		e.mu.Lock()
-		e.received = append(e.received, recorded{Method: r.Method, URI: r.RequestURI, Header: r.Header.Clone(), Body: body})
-		e.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		sim.ServeHTTP(w, r)
-	}))
-	t.Cleanup(e.srv.Close)
+	e.srv = httpxtest.Server(t, e.received.Handler(http.StripPrefix(basePath, e.sim)))
 	c := Config{BaseURL: e.srv.URL + basePath + "/", APIKey: testKey, Account: pass2usim.DefaultAccount, Timeout: 2 * time.Second}
 	if cfg != nil {
 		cfg(&c)
@@ -113,16 +56,9 @@ func newEnv(t *testing.T, cfg func(*Config), simOpts ...pass2usim.Option) *env {
 // newClient is another client of the same server: a till after a restart.
 func (e *env) newClient(cfg Config) *Client {
 	e.t.Helper()
-	sleep := func(ctx context.Context, d time.Duration) error {
-		e.mu.Lock()
-		e.sleeps = append(e.sleeps, d)
-		e.mu.Unlock()
-		e.clock.Advance(d)
-		return ctx.Err()
-	}
 	c, err := New(cfg,
-		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, e.srv.Client().Transport}}),
-		httpx.WithClock(e.clock.Now), httpx.WithSleep(sleep),
+		httpx.WithHTTPClient(&http.Client{Transport: e.sent.Transport(e.srv.Client().Transport)}),
+		httpx.WithClock(e.clock.Now), httpx.WithSleep(e.Sleep),
 		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
 	if err != nil {
 		e.t.Fatal(err)
@@ -130,23 +66,9 @@ func (e *env) newClient(cfg Config) *Client {
 	return c
 }
 
-func (e *env) Sent() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]recorded(nil), e.sent...)
-}
+func (e *env) Sent() []httpxtest.Recorded { return e.sent.Requests() }
 
-func (e *env) Received() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]recorded(nil), e.received...)
-}
-
-func (e *env) Sleeps() []time.Duration {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]time.Duration(nil), e.sleeps...)
-}
+func (e *env) Received() []httpxtest.Recorded { return e.received.Requests() }
 
 // redemption is a redemption of barcode in the Loyalty Card's "10% off".
 func redemption(barcode string) Redemption {

@@ -10,7 +10,7 @@ import (
 )
 
 // checkGolden compares the request r with testdata/NAME.golden.
-func checkGolden(t *testing.T, name string, r recorded) {
+func checkGolden(t *testing.T, name string, r httpxtest.Recorded) {
 	t.Helper()
 	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.URI, r.Header, r.Body, func(k, v string) (string, bool) {
 		if strings.EqualFold(k, "x-api-key") {

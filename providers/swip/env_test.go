@@ -1,14 +1,12 @@
 package swip
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +14,7 @@ import (
 
 	"till/providers"
 	"till/providers/httpx"
+	"till/providers/httpx/httpxtest"
 	"till/providers/swip/swipsim"
 	"till/store/money"
 )
@@ -28,32 +27,6 @@ const (
 	testCash     = "1231"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// recorded is a request as the client sent it: header names exactly as
-// written on the wire.
-type recorded struct {
-	Method string
-	Path   string // escaped
-	Header http.Header
-	Body   []byte
-}
-
 // env is a simulator behind a real HTTP server and a client whose sleeps
 // are instant: they advance the fake clock and are recorded.
 type env struct {
@@ -62,14 +35,14 @@ type env struct {
 	srv    *httptest.Server
 	client *Client
 	pay    *Payments
-	clock  *fakeClock
+	clock  *httpxtest.Clock
 	cfg    Config
+	hook   httpxtest.Hook
 
-	mu       sync.Mutex
-	sleeps   []time.Duration
-	requests []recorded
-	onSleep  func(n int)
-	before   func(r *http.Request)
+	// Requests are recorded on the client's side, where header names are
+	// still as the adapter spelt them.
+	httpxtest.Recorder
+	httpxtest.Sleeper
 }
 
 type setup struct {
@@ -79,50 +52,22 @@ type setup struct {
 	opts []httpx.Option
 }
 
-// recorder records requests on the client's side, where header names are
-// still as the adapter spelt them.
-type recorder struct {
-	e    *env
-	next http.RoundTripper
-}
-
-func (rt recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(r.Body)
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	rt.e.mu.Lock()
-	rt.e.requests = append(rt.e.requests, recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
-	rt.e.mu.Unlock()
-	return rt.next.RoundTrip(r)
-}
-
 var epoch = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 
 func newEnv(t *testing.T, s setup) *env {
 	t.Helper()
-	e := &env{t: t, clock: &fakeClock{t: epoch}}
+	e := &env{t: t, clock: httpxtest.NewClock(epoch)}
+	e.Sleeper.Clock = e.clock
 	simOpts := append([]swipsim.Option{
 		swipsim.WithToken(testToken), swipsim.WithMerchant(testMerchant),
 		swipsim.WithClock(e.clock.Now), swipsim.WithCurrency("TWD"),
 	}, s.sim...)
 	e.sim = swipsim.New(simOpts...)
-	var next http.Handler = e.sim
+	e.hook.Next = e.sim
 	if s.wrap != nil {
-		next = s.wrap(e.sim)
+		e.hook.Next = s.wrap(e.sim)
 	}
-	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		e.mu.Lock()
-		before := e.before
-		e.mu.Unlock()
-		if before != nil {
-			before(r)
-		}
-		next.ServeHTTP(w, r)
-	}))
-	t.Cleanup(e.srv.Close)
+	e.srv = httpxtest.Server(t, &e.hook)
 
 	e.cfg = Config{
 		BaseURL:      e.srv.URL + "/",
@@ -138,21 +83,10 @@ func newEnv(t *testing.T, s setup) *env {
 	if s.cfg != nil {
 		s.cfg(&e.cfg)
 	}
-	sleep := func(ctx context.Context, d time.Duration) error {
-		e.mu.Lock()
-		e.sleeps = append(e.sleeps, d)
-		n, hook := len(e.sleeps), e.onSleep
-		e.mu.Unlock()
-		e.clock.Advance(d)
-		if hook != nil {
-			hook(n)
-		}
-		return ctx.Err()
-	}
 	opts := append([]httpx.Option{
-		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
+		httpx.WithHTTPClient(&http.Client{Transport: e.Recorder.Transport(http.DefaultTransport)}),
 		httpx.WithClock(e.clock.Now),
-		httpx.WithSleep(sleep),
+		httpx.WithSleep(e.Sleep),
 		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}),
 	}, s.opts...)
 	c, err := New(e.cfg, opts...)
@@ -165,30 +99,7 @@ func newEnv(t *testing.T, s setup) *env {
 }
 
 // Before runs f on every request before the simulator sees it (nil: none).
-func (e *env) Before(f func(r *http.Request)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.before = f
-}
-
-// OnSleep runs f after every sleep with the count so far.
-func (e *env) OnSleep(f func(n int)) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.onSleep = f
-}
-
-func (e *env) Sleeps() []time.Duration {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]time.Duration(nil), e.sleeps...)
-}
-
-func (e *env) Requests() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]recorded(nil), e.requests...)
-}
+func (e *env) Before(f func(r *http.Request)) { e.hook.Before(f) }
 
 // Calls lists the requests made as "POST /orders", "GET /orders/…".
 func (e *env) Calls() string {

@@ -19,7 +19,7 @@ const (
 )
 
 // find returns the last request to a path ending in suffix.
-func (e *env) find(method, suffix string) recorded {
+func (e *env) find(method, suffix string) httpxtest.Recorded {
 	e.t.Helper()
 	reqs := e.Requests()
 	for i := len(reqs) - 1; i >= 0; i-- {
@@ -28,7 +28,7 @@ func (e *env) find(method, suffix string) recorded {
 		}
 	}
 	e.t.Fatalf("no %s …%s", method, suffix)
-	return recorded{}
+	return httpxtest.Recorded{}
 }
 
 func goldenEnv(t *testing.T, sim ...swipsim.Option) *env {
@@ -36,7 +36,7 @@ func goldenEnv(t *testing.T, sim ...swipsim.Option) *env {
 }
 
 // checkGolden compares the request r with testdata/NAME.golden.
-func checkGolden(t *testing.T, name string, r recorded) {
+func checkGolden(t *testing.T, name string, r httpxtest.Recorded) {
 	t.Helper()
 	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, nil))
 }

@@ -1,12 +1,9 @@
 package ticketbao
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +11,7 @@ import (
 
 	"till/providers"
 	"till/providers/httpx"
+	"till/providers/httpx/httpxtest"
 	"till/providers/ticketbao/ticketbaosim"
 )
 
@@ -22,13 +20,6 @@ const testKey = "tb-key-TOPSECRET-7f3a91c2"
 
 var epoch = time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)
 
-// recorded is a request as the client sent it.
-type recorded struct {
-	Method, Path string
-	Header       http.Header
-	Body         []byte
-}
-
 // env is a simulator behind a real HTTP server and a client whose sleeps
 // are instant and recorded.
 type env struct {
@@ -36,30 +27,11 @@ type env struct {
 	sim *ticketbaosim.Sim
 	c   *Client
 
-	mu       sync.Mutex
-	sleeps   []time.Duration
-	requests []recorded
-	block    map[string]bool // routes ("query", ...) whose connections are cut
-}
+	httpxtest.Recorder // as the client wrote them
+	httpxtest.Sleeper  // the clock stands still
 
-// recorder records requests on the client's side, as the adapter wrote
-// them.
-type recorder struct {
-	e    *env
-	next http.RoundTripper
-}
-
-func (rt recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	var body []byte
-	if r.Body != nil {
-		body, _ = io.ReadAll(r.Body)
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	rt.e.mu.Lock()
-	rt.e.requests = append(rt.e.requests, recorded{Method: r.Method, Path: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body})
-	rt.e.mu.Unlock()
-	return rt.next.RoundTrip(r)
+	mu    sync.Mutex
+	block map[string]bool // routes ("query", ...) whose connections are cut
 }
 
 // newEnv starts a Sim; wrap, when given, stands between it and the
@@ -72,7 +44,7 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, cfg func(*Config
 	if wrap != nil {
 		next = wrap(e.sim)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httpxtest.Server(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		cut := e.block[r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]]
 		e.mu.Unlock()
@@ -81,22 +53,15 @@ func newEnv(t *testing.T, wrap func(http.Handler) http.Handler, cfg func(*Config
 		}
 		next.ServeHTTP(w, r)
 	}))
-	t.Cleanup(srv.Close)
 	c := Config{BaseURL: srv.URL + ticketbaosim.DefaultBasePath, APIKey: testKey, Timeout: 5 * time.Second}
 	if cfg != nil {
 		cfg(&c)
 	}
-	sleep := func(ctx context.Context, d time.Duration) error {
-		e.mu.Lock()
-		e.sleeps = append(e.sleeps, d)
-		e.mu.Unlock()
-		return ctx.Err()
-	}
 	var err error
 	e.c, err = New(c,
-		httpx.WithHTTPClient(&http.Client{Transport: recorder{e, http.DefaultTransport}}),
+		httpx.WithHTTPClient(&http.Client{Transport: e.Recorder.Transport(http.DefaultTransport)}),
 		httpx.WithClock(func() time.Time { return epoch }),
-		httpx.WithSleep(sleep),
+		httpx.WithSleep(e.Sleep),
 		httpx.WithBackoff(httpx.Backoff{Base: 100 * time.Millisecond, Cap: time.Second, Attempts: 4, Rand: func() float64 { return 0.5 }}))
 	if err != nil {
 		t.Fatal(err)
@@ -110,18 +75,6 @@ func (e *env) Block(route string, on bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.block[route] = on
-}
-
-func (e *env) Sleeps() []time.Duration {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]time.Duration(nil), e.sleeps...)
-}
-
-func (e *env) Requests() []recorded {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return append([]recorded(nil), e.requests...)
 }
 
 // Calls lists the routes requested, "generate query ...".

@@ -11,7 +11,7 @@ import (
 )
 
 // last returns the last request to route.
-func (e *env) last(route string) recorded {
+func (e *env) last(route string) httpxtest.Recorded {
 	e.t.Helper()
 	reqs := e.Requests()
 	for i := len(reqs) - 1; i >= 0; i-- {
@@ -20,7 +20,7 @@ func (e *env) last(route string) recorded {
 		}
 	}
 	e.t.Fatalf("no request to %s", route)
-	return recorded{}
+	return httpxtest.Recorded{}
 }
 
 // The document's example values.
@@ -30,7 +30,7 @@ const (
 )
 
 // checkGolden compares the request r with testdata/NAME.golden.
-func checkGolden(t *testing.T, name string, r recorded) {
+func checkGolden(t *testing.T, name string, r httpxtest.Recorded) {
 	t.Helper()
 	httpxtest.Golden(t, name, httpxtest.Request(r.Method, r.Path, r.Header, r.Body, func(_, v string) (string, bool) { return strings.ReplaceAll(v, testKey, "[redacted]"), true }))
 }

@@ -13,34 +13,19 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"till/providers/httpx/httpxtest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type fixture struct {
 	t     *testing.T
 	sim   *Sim
-	clock *clock
+	clock *httpxtest.Clock
 }
 
 func newFixture(t *testing.T, opts ...Option) *fixture {
-	c := &clock{t: time.Date(2017, 1, 18, 9, 53, 52, 0, time.UTC)}
-	return &fixture{t: t, sim: New(append([]Option{WithClock(c.now)}, opts...)...), clock: c}
+	c := httpxtest.NewClock(time.Date(2017, 1, 18, 9, 53, 52, 0, time.UTC))
+	return &fixture{t: t, sim: New(append([]Option{WithClock(c.Now)}, opts...)...), clock: c}
 }
 
 type reply struct {
@@ -283,7 +268,7 @@ func TestVoids(t *testing.T) {
 		t.Errorf("second void: %s", r.Body)
 	}
 	f.sale("s-late", "9999", 100)
-	f.clock.advance(5*time.Minute + time.Second)
+	f.clock.Advance(5*time.Minute + time.Second)
 	if r := void("v3", "s-late"); r.attr("failure_code") != "void_not_allowed_failure" {
 		t.Errorf("late void: %s", r.Body)
 	}

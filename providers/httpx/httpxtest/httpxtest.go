@@ -1,5 +1,6 @@
-// Package httpxtest helps the adapters' tests compare the requests they
-// send with golden files.
+// Package httpxtest is what the adapters' tests share: golden request
+// files, a fake clock, instant recorded sleeps, and a recorder of the
+// requests sent to a test server.
 package httpxtest
 
 import (

@@ -14,35 +14,19 @@ import (
 
 	"github.com/google/uuid"
 
+	"till/providers/httpx/httpxtest"
 	"till/store/money"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 type env struct {
 	t     *testing.T
 	sim   *Sim
-	clock *clock
+	clock *httpxtest.Clock
 	srv   *httptest.Server
 }
 
 func newEnv(t *testing.T, opts ...Option) *env {
-	e := &env{t: t, clock: &clock{t: time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC)}}
+	e := &env{t: t, clock: httpxtest.NewClock(time.Date(2026, 11, 21, 9, 30, 0, 0, time.UTC))}
 	e.sim = New(append([]Option{WithClock(e.clock.Now)}, opts...)...)
 	e.srv = httptest.NewServer(e.sim)
 	t.Cleanup(e.srv.Close)
