@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +13,6 @@ import (
 	"till/providers"
 	"till/providers/cancan"
 	"till/providers/sims"
-	"till/store"
 	"till/store/sale"
 )
 
@@ -25,18 +21,9 @@ import (
 func walletSale(t *testing.T) (db, cfgPath string, srv *sims.Server) {
 	t.Helper()
 	isolate(t)
-	srv = sims.New()
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	srv, url := simsOn(t)
 	dir := t.TempDir()
-	cfgPath = filepath.Join(dir, "till.toml")
-	cfg := fmt.Sprintf(`[money]
-currency = "TWD"
-[tax]
-mode = "inclusive"
-[tax.rates]
-standard = 5
-[payments]
+	cfgPath = tillConfig(t, dir, fmt.Sprintf(`[payments]
 wallets = ["wechat"]
 [providers.cancan]
 base_url = %q
@@ -44,11 +31,8 @@ api_key = %q
 poll_interval = "10ms"
 [providers.cancan.gateways]
 wechat = %q
-`, sims.CancanURL(hs.URL), sims.CancanAPIKey, sims.CancanGateways["wechat"])
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cc, err := cancan.New(cancan.Config{BaseURL: sims.CancanURL(hs.URL), APIKey: sims.CancanAPIKey, Gateways: sims.CancanGateways})
+`, sims.CancanURL(url), sims.CancanAPIKey, sims.CancanGateways["wechat"]))
+	cc, err := cancan.New(cancan.Config{BaseURL: sims.CancanURL(url), APIKey: sims.CancanAPIKey, Gateways: sims.CancanGateways})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +42,7 @@ wechat = %q
 	if out.Status != providers.Approved {
 		t.Fatalf("pay: %+v", out)
 	}
-	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	tax := fixtureTax
 	s := sale.New("s1", "TWD", time.Now())
 	if _, err := s.Add(sale.Item{SKU: "A", Name: "A", Price: 10000, TaxClass: "standard"}, "A", 10000, 1); err != nil {
 		t.Fatal(err)
@@ -69,16 +53,7 @@ wechat = %q
 	if err := s.SettleTender(key, sale.TenderApproved, out.Reference, ""); err != nil {
 		t.Fatal(err)
 	}
-	db = filepath.Join(dir, "till.db")
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.CompleteSale(s, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return db, cfgPath, srv
+	return completedDB(t, dir, s), cfgPath, srv
 }
 
 func adjustments(t *testing.T, db string) []sale.Adjustment {

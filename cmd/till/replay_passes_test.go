@@ -2,9 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,7 +9,6 @@ import (
 	"time"
 
 	"till/providers"
-	"till/providers/sims"
 	"till/providers/ticketbao/ticketbaosim"
 	"till/store"
 	"till/store/sale"
@@ -24,13 +20,8 @@ import (
 func ticketSaleDB(t *testing.T, base string, state store.OpState, out *providers.Outcome) (cfg, db string, s *sale.Sale) {
 	t.Helper()
 	dir := t.TempDir()
-	cfg = filepath.Join(dir, "till.toml")
-	conf := fmt.Sprintf("[money]\ncurrency = \"TWD\"\n[tax]\nmode = \"inclusive\"\n[tax.rates]\nstandard = 5\n"+
-		"[providers.ticketbao]\nbase_url = %q\napi_key = %q\n", sims.TicketBaoURL(base), sims.TicketBaoAPIKey)
-	if err := os.WriteFile(cfg, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	cfg = tillConfig(t, dir, ticketBaoTOML(base))
+	tax := fixtureTax
 	museum := sale.Item{SKU: "MUSEUM", Name: "Museum", Price: 25000, TaxClass: "standard", TicketSaleID: ticketbaosim.ProductAdult}
 	now := time.Now()
 	s = sale.New("sale-tickets-2", "TWD", now)
@@ -46,14 +37,7 @@ func ticketSaleDB(t *testing.T, base string, state store.OpState, out *providers
 	must(t, second(s.PayCash(tax, 50000, now)))
 	must(t, s.Settle(tax))
 	must(t, s.IssueTickets(op.Provider, op.Key, now))
-	db = filepath.Join(dir, "till.db")
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	must(t, second(st.CompleteSale(s, now, store.JournalChange{Append: &entry})))
-	return cfg, db, s
+	return cfg, completedDB(t, dir, s, store.JournalChange{Append: &entry}), s
 }
 
 func second[T any](_ T, err error) error { return err }
@@ -77,10 +61,8 @@ func completedTickets(t *testing.T, db string) *sale.Tickets {
 // one of the providers it replays to (it was not).
 func TestReplayIssuesQueuedTickets(t *testing.T) {
 	isolate(t)
-	srv := sims.New()
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	cfg, db, s := ticketSaleDB(t, hs.URL, store.OpQueued, nil)
+	srv, url := simsOn(t)
+	cfg, db, s := ticketSaleDB(t, url, store.OpQueued, nil)
 
 	if code, out, errOut := runTill(t, "--config", cfg, "--db", db, "replay"); code != 0 || !strings.Contains(out, "1 done") {
 		t.Fatalf("till replay: exit %d\n%s%s", code, out, errOut)
@@ -98,12 +80,10 @@ func TestReplayIssuesQueuedTickets(t *testing.T) {
 // without asking TicketBao, and never over what the sale learnt since.
 func TestReplayCatchesUpTicketsSettledBeforeACrash(t *testing.T) {
 	isolate(t)
-	srv := sims.New()
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	srv, url := simsOn(t)
 	issued := &providers.TicketOrder{Order: "TB000000000042", Vouchers: []providers.TicketVoucher{
 		{Barcode: "000042001", Status: "notPickedup"}, {Barcode: "000042002", Status: "notPickedup"}}}
-	cfg, db, _ := ticketSaleDB(t, hs.URL, store.OpDone, &providers.Outcome{Status: providers.Approved, Reference: issued.Order, Tickets: issued})
+	cfg, db, _ := ticketSaleDB(t, url, store.OpDone, &providers.Outcome{Status: providers.Approved, Reference: issued.Order, Tickets: issued})
 
 	if code, out, errOut := runTill(t, "--config", cfg, "--db", db, "replay"); code != 0 || errOut != "" {
 		t.Fatalf("till replay: exit %d\n%s%s", code, out, errOut)

@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,17 +20,10 @@ import (
 func ticketSale(t *testing.T) (db, cfgPath string, srv *sims.Server) {
 	t.Helper()
 	isolate(t)
-	srv = sims.New()
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
+	srv, url := simsOn(t)
 	dir := t.TempDir()
-	cfgPath = filepath.Join(dir, "till.toml")
-	cfg := fmt.Sprintf("[money]\ncurrency = \"TWD\"\n[tax]\nmode = \"inclusive\"\n[tax.rates]\nstandard = 5\n"+
-		"[providers.ticketbao]\nbase_url = %q\napi_key = %q\n", sims.TicketBaoURL(hs.URL), sims.TicketBaoAPIKey)
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	tax := sale.TaxRules{Mode: sale.TaxInclusive, Rates: map[string]int64{"standard": 500}}
+	cfgPath = tillConfig(t, dir, ticketBaoTOML(url))
+	tax := fixtureTax
 	museum := sale.Item{SKU: "MUSEUM", Name: "Museum", Price: 25000, TaxClass: "standard", TicketSaleID: ticketbaosim.ProductAdult}
 	s := sale.New("sale-tickets-1", "TWD", time.Now())
 	s.Add(museum, "MUSEUM", museum.Price, 3)
@@ -46,16 +35,7 @@ func ticketSale(t *testing.T) (db, cfgPath string, srv *sims.Server) {
 	if out := c.Ticketer().Tickets(context.Background(), op); out.Status != providers.Approved {
 		t.Fatalf("%+v", out)
 	}
-	db = filepath.Join(dir, "till.db")
-	st, err := store.Open(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.CompleteSale(s, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	return db, cfgPath, srv
+	return completedDB(t, dir, s), cfgPath, srv
 }
 
 // A manager looks a sale's e-tickets up and refunds one: TicketBao's
